@@ -1,0 +1,148 @@
+/*
+ * Faults: SIGSEGV, SIGBUS, SIGILL, SIGFPE and SIGTRAP are caught on an
+ * alternate stack. While a process runs they become a process fault record
+ * in board terms and control goes back to the kernel; anywhere else they are
+ * a kernel panic with a dump (exit 4).
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "hal_internal.h"
+
+#define ALTSTACK_SIZE   (256 * 1024) /* sanitizer runtimes need room too */
+#define KSIM_EXIT_PANIC 4
+
+static const int fault_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP};
+
+static enum hal_fault_kind kind_of(int signo)
+{
+    switch (signo) {
+    case SIGILL:
+        return HAL_FAULT_ILLEGAL;
+    case SIGFPE:
+        return HAL_FAULT_ARITH;
+    case SIGTRAP:
+        return HAL_FAULT_TRAP;
+    default:
+        return HAL_FAULT_MEMORY;
+    }
+}
+
+static void fill_machine_state(struct hal_fault *f, int signo, const ucontext_t *uc)
+{
+#if defined(__x86_64__)
+    const greg_t *g = uc->uc_mcontext.gregs;
+    f->pc = (uintptr_t)g[REG_RIP];
+    if (signo == SIGSEGV || signo == SIGBUS) {
+        /* Page-fault error code: bit 1 write, bit 4 instruction fetch. */
+        unsigned long e = (unsigned long)g[REG_ERR];
+        f->access = (e & 0x10) ? HAL_ACCESS_EXEC : (e & 0x2) ? HAL_ACCESS_WRITE : HAL_ACCESS_READ;
+    }
+    f->regs[0] = (uintptr_t)g[REG_RDI];
+    f->regs[1] = (uintptr_t)g[REG_RSI];
+    f->regs[2] = (uintptr_t)g[REG_RDX];
+    f->regs[3] = (uintptr_t)g[REG_RSP];
+#elif defined(__aarch64__)
+    f->pc = (uintptr_t)uc->uc_mcontext.pc;
+    for (int i = 0; i < 3; i++)
+        f->regs[i] = (uintptr_t)uc->uc_mcontext.regs[i];
+    f->regs[3] = (uintptr_t)uc->uc_mcontext.sp;
+    (void)signo;
+#else
+    (void)signo, (void)uc;
+#endif
+}
+
+/* Async-signal-safe output for the panic dump. */
+static void say(const char *text)
+{
+    ssize_t r = write(2, text, strlen(text));
+    (void)r;
+}
+
+static void say_hex(const char *label, uintptr_t v)
+{
+    char buf[40];
+    int n = 0;
+    buf[n++] = ' ';
+    for (const char *l = label; *l && n < 12; l++)
+        buf[n++] = *l;
+    buf[n++] = '=';
+    buf[n++] = '0';
+    buf[n++] = 'x';
+    for (int shift = (int)(sizeof(v) * 8) - 4; shift >= 0; shift -= 4)
+        buf[n++] = "0123456789abcdef"[(v >> shift) & 0xf];
+    buf[n] = '\0';
+    say(buf);
+}
+
+static void kernel_panic(int signo, const siginfo_t *si, const struct hal_fault *f)
+{
+    say("ksim: kernel panic: ");
+    say(strsignal(signo));
+    say(" in kernel code (not in an app)\n ");
+    say_hex("addr", (uintptr_t)si->si_addr);
+    say_hex("pc", f->pc);
+    say_hex("rdi", f->regs[0]);
+    say_hex("rsi", f->regs[1]);
+    say_hex("rdx", f->regs[2]);
+    say_hex("sp", f->regs[3]);
+    say("\n");
+    _exit(KSIM_EXIT_PANIC);
+}
+
+static void on_fault(int signo, siginfo_t *si, void *ucv)
+{
+    struct hal_stub *s = hal__running;
+    struct hal_fault f;
+    memset(&f, 0, sizeof(f));
+    f.kind = kind_of(signo);
+    f.signo = signo;
+    f.addr = (uintptr_t)si->si_addr;
+    fill_machine_state(&f, signo, ucv);
+    if (!s || !s->current)
+        kernel_panic(signo, si, &f);
+    hal__fault_to_kernel(s, &f);
+}
+
+int hal__fault_init(struct hal_stub *s, char *err, size_t errlen)
+{
+    stack_t ss = {0};
+    struct sigaction sa;
+
+    s->altstack = malloc(ALTSTACK_SIZE);
+    ss.ss_sp = s->altstack;
+    ss.ss_size = ALTSTACK_SIZE;
+    if (!s->altstack || sigaltstack(&ss, NULL) != 0) {
+        snprintf(err, errlen, "cannot set up the signal stack for fault handling");
+        return -1;
+    }
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_fault;
+    /* NODEFER: the handler leaves by switching stacks, never by returning. */
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof(fault_signals) / sizeof(fault_signals[0]); i++) {
+        if (sigaction(fault_signals[i], &sa, NULL) != 0) {
+            snprintf(err, errlen, "cannot install the %s handler", strsignal(fault_signals[i]));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void hal__fault_fini(struct hal_stub *s)
+{
+    stack_t ss = {0};
+    ss.ss_flags = SS_DISABLE;
+    sigaltstack(&ss, NULL);
+    for (size_t i = 0; i < sizeof(fault_signals) / sizeof(fault_signals[0]); i++)
+        signal(fault_signals[i], SIG_DFL);
+    free(s->altstack);
+    s->altstack = NULL;
+}

@@ -1,0 +1,87 @@
+/* State shared by the hal-stub files (hal__ names are internal to hal-stub/). */
+#ifndef KSIM_HAL_INTERNAL_H
+#define KSIM_HAL_INTERNAL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hal_stub.h"
+
+/* One process's execution context. */
+struct hal__proc {
+    void *sp; /* saved stack pointer (or ucontext) while not running */
+    bool live;
+    uintptr_t stack_lo, stack_hi;
+    uintptr_t mem_lo, mem_hi; /* process RAM below the grant region */
+    uintptr_t entry;
+    uintptr_t args[4];
+    uintptr_t ret[4]; /* what the interrupted system call returns */
+    bool upcall;
+    uintptr_t upcall_fn;
+    uintptr_t upcall_args[4];
+    void *asan_fake_stack;
+};
+
+struct hal_stub {
+    struct hal hal;
+    struct hal_stub_config cfg;
+
+    /* contexts */
+    struct hal__proc *procs;
+    void *kernel_sp;
+    struct hal__proc *current;
+    struct hal_stop *stop;
+    const void *kstack_bottom;
+    size_t kstack_size;
+    void *altstack;
+
+    /* MPU */
+    int active_slot;
+    struct hal_block active;
+
+    /* clock */
+    uint64_t ticks; /* 64-bit count; the hardware shows the low width_bits */
+    bool armed;
+    uint64_t deadline_ticks;
+    bool alarm_pending;
+    uint64_t real_start_ns;
+
+    /* console */
+    bool tx_done_pending;
+    size_t tx_done_len;
+    bool rx_active, rx_done_pending, rx_eof;
+    int rx_status;
+    uint8_t *rx_dst;
+    size_t rx_want, rx_have;
+    uint8_t *in_buf; /* bytes typed before anyone asked */
+    size_t in_len, in_cap;
+};
+
+/* The stub whose process is running; the gate and signal handlers need it. */
+extern struct hal_stub *volatile hal__running;
+
+extern const struct hal_mpu_ops hal__mpu_page_ops;
+extern const struct hal_proc_ops hal__proc_ops;
+extern const struct hal_alarm_ops hal__alarm_ops;
+extern const struct hal_console_ops hal__console_ops;
+extern const struct hal_debug_ops hal__debug_ops;
+
+/* Context switch (assembly or ucontext). */
+void hal__switch(void **save_sp, void *load_sp);
+void hal__jump(void *load_sp);
+void *hal__init_stack(uintptr_t lo, uintptr_t top, void (*entry)(void));
+
+int hal__ctx_init(struct hal_stub *s, char *err, size_t errlen);
+void hal__ctx_fini(struct hal_stub *s);
+int hal__fault_init(struct hal_stub *s, char *err, size_t errlen);
+void hal__fault_fini(struct hal_stub *s);
+/* From a signal handler: the running process stops with fault; never returns. */
+void hal__fault_to_kernel(struct hal_stub *s, const struct hal_fault *fault);
+
+void hal__clock_init(struct hal_stub *s);
+void hal__console_service(struct hal_stub *s, struct kernel *k);
+bool hal__console_pending(const struct hal_stub *s);
+
+#endif /* KSIM_HAL_INTERNAL_H */

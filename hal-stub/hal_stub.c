@@ -1,0 +1,91 @@
+/* Assembles the host HAL from its parts: contexts, MPU model, clock, console. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hal_internal.h"
+
+static void debug_low_level(void *hal, uint32_t proc_id, enum hal_debug_kind kind, uint32_t a,
+                            uint32_t b)
+{
+    (void)hal;
+    /* The wording of Tock's low-level debug capsule. */
+    switch (kind) {
+    case HAL_DEBUG_ALERT:
+        fprintf(stderr, "LowLevelDebug: App 0x%x alert code %u\n", proc_id, a);
+        break;
+    case HAL_DEBUG_PRINT1:
+        fprintf(stderr, "LowLevelDebug: App 0x%x prints 0x%x\n", proc_id, a);
+        break;
+    case HAL_DEBUG_PRINT2:
+        fprintf(stderr, "LowLevelDebug: App 0x%x prints 0x%x 0x%x\n", proc_id, a, b);
+        break;
+    }
+}
+
+const struct hal_debug_ops hal__debug_ops = {.low_level_debug = debug_low_level};
+
+static bool chip_has_pending(void *hal)
+{
+    struct hal_stub *s = hal;
+    if (s->cfg.clock_real)
+        hal_stub_poll_clock(s);
+    return s->alarm_pending || hal__console_pending(s);
+}
+
+static void chip_service_pending(void *hal, struct kernel *k)
+{
+    struct hal_stub *s = hal;
+    if (s->alarm_pending) {
+        s->alarm_pending = false;
+        kernel_alarm_fired(k);
+    }
+    hal__console_service(s, k);
+}
+
+static const struct hal_chip_ops chip_ops = {
+    .service_pending = chip_service_pending,
+    .has_pending = chip_has_pending,
+};
+
+struct hal_stub *hal_stub_create(const struct hal_stub_config *cfg, char *err, size_t errlen)
+{
+    struct hal_stub *s = calloc(1, sizeof(*s));
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->cfg = *cfg;
+    s->active_slot = -1;
+    s->hal = (struct hal){
+        .ctx = s,
+        .mpu = &hal__mpu_page_ops,
+        .proc = &hal__proc_ops,
+        .alarm = &hal__alarm_ops,
+        .console = &hal__console_ops,
+        .debug = &hal__debug_ops,
+        .chip = &chip_ops,
+    };
+    hal__clock_init(s);
+    if (hal__ctx_init(s, err, errlen) != 0 || hal__fault_init(s, err, errlen) != 0) {
+        hal_stub_destroy(s);
+        return NULL;
+    }
+    return s;
+}
+
+void hal_stub_destroy(struct hal_stub *s)
+{
+    if (!s)
+        return;
+    hal__fault_fini(s);
+    hal__ctx_fini(s);
+    free(s->in_buf);
+    free(s);
+}
+
+const struct hal *hal_stub_hal(struct hal_stub *s)
+{
+    return &s->hal;
+}

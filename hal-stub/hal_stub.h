@@ -1,0 +1,46 @@
+/*
+ * The host HAL: what sim/ uses to create it and to feed it events (time,
+ * console input). The kernel sees it only as a struct hal.
+ */
+#ifndef KSIM_HAL_STUB_H
+#define KSIM_HAL_STUB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hal.h"
+
+struct hal_stub;
+
+struct hal_stub_config {
+    uintptr_t ram_base; /* app view of RAM, at its board address */
+    size_t ram_size;
+    size_t page_size;
+    bool isolation;  /* false: no page protection changes at all */
+    bool clock_real; /* false: virtual time */
+    uint32_t frequency_hz;
+    unsigned width_bits;
+    unsigned max_procs;
+    int out_fd; /* console output */
+};
+
+/* NULL with a message in err when the host refuses (alt stack, signals). */
+struct hal_stub *hal_stub_create(const struct hal_stub_config *cfg, char *err, size_t errlen);
+void hal_stub_destroy(struct hal_stub *s);
+const struct hal *hal_stub_hal(struct hal_stub *s);
+
+/* Time. The deadline is in nanoseconds of simulated time since start. */
+uint64_t hal_stub_now_ns(struct hal_stub *s);
+bool hal_stub_deadline_ns(struct hal_stub *s, uint64_t *deadline);
+/* Virtual clock: jumps to t (never backwards) and raises the alarm if it is due. */
+void hal_stub_advance_to(struct hal_stub *s, uint64_t t_ns);
+/* Real clock: reads the host clock and raises the alarm if it is due. */
+void hal_stub_poll_clock(struct hal_stub *s);
+
+/* Console input from the host, and whether a process waits for some. */
+void hal_stub_console_input(struct hal_stub *s, const uint8_t *buf, size_t len);
+void hal_stub_console_eof(struct hal_stub *s);
+bool hal_stub_console_reading(const struct hal_stub *s);
+
+#endif /* KSIM_HAL_STUB_H */

@@ -1,0 +1,163 @@
+/*
+ * The hardware abstraction the portable kernel runs on: const ops tables over
+ * opaque HAL state. kernel/ calls the host (or a chip) only through these.
+ * hal-stub/ implements them on Linux; unit tests implement a fake.
+ *
+ * Conventions: functions returning int give 0 or -KS_E*; an op that fails
+ * changes nothing. Board addresses are uintptr_t.
+ */
+#ifndef KSIM_KERNEL_HAL_H
+#define KSIM_KERNEL_HAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct kernel;
+
+enum hal_access {
+    HAL_ACCESS_READ = 1,
+    HAL_ACCESS_WRITE = 2,
+    HAL_ACCESS_EXEC = 4,
+};
+
+/*
+ * A process memory block, as planned by the MPU model (ABI.md draws it):
+ * [start, stack_end) stack | image | data+bss | heap up to brk | free |
+ * [grant_start, end) grant. All boundaries are board addresses.
+ */
+struct hal_block {
+    uintptr_t start, end;
+    uintptr_t stack_start, stack_end;
+    uintptr_t image_start, image_end;
+    uintptr_t data_start, data_end; /* data and bss, at their linked offsets */
+    uintptr_t brk;
+    uintptr_t grant_start;
+};
+
+/* What a process needs; the model pads it to what its hardware can express. */
+struct hal_block_req {
+    size_t stack_size;
+    size_t image_size;  /* code and read-only data, from image_start */
+    size_t data_offset; /* linked distance from image_start to data_start */
+    size_t data_size;   /* data + bss */
+    size_t heap_size;   /* room above bss for the heap */
+    size_t grant_size;
+    size_t image_align; /* the ELF's largest segment alignment */
+};
+
+struct hal_mpu_ops {
+    /* Plans a block inside [free_start, free_end): fills *out. 0 or -KS_ENOMEM. */
+    int (*plan_block)(void *hal, uintptr_t free_start, uintptr_t free_end,
+                      const struct hal_block_req *req, struct hal_block *out);
+    /* Moves the break of the block of process slot; applies protections if it
+     * is active. 0, or -KS_ENOMEM if the model cannot express it. */
+    int (*set_brk)(void *hal, unsigned slot, struct hal_block *b, uintptr_t new_brk);
+    /* Makes slot's regions the accessible ones (a context switch). */
+    void (*activate)(void *hal, unsigned slot, const struct hal_block *b);
+    /* The block no longer belongs to a process: nothing of it is accessible. */
+    void (*release)(void *hal, unsigned slot, const struct hal_block *b);
+};
+
+/* Why a process stopped running. */
+enum hal_stop_kind {
+    HAL_STOP_SYSCALL = 0,  /* called the gate: class and regs are valid */
+    HAL_STOP_FAULT = 1,    /* fault is valid */
+    HAL_STOP_RETURNED = 2, /* returned from its entry point */
+    HAL_STOP_PREEMPTED = 3,
+};
+
+enum hal_fault_kind {
+    HAL_FAULT_MEMORY = 0,   /* SIGSEGV/SIGBUS: addr and access are valid */
+    HAL_FAULT_ILLEGAL = 1,  /* undefined instruction */
+    HAL_FAULT_ARITH = 2,    /* divide by zero and friends */
+    HAL_FAULT_TRAP = 3,     /* breakpoint */
+    HAL_FAULT_BAD_GATE = 4, /* gate called with registers outside the process */
+    HAL_FAULT_SYSCALL = 5,  /* kernel-detected: unknown class or yield type */
+};
+
+struct hal_fault {
+    enum hal_fault_kind kind;
+    int signo;      /* host signal, 0 when kernel-detected */
+    uintptr_t addr; /* faulting data address, when known */
+    uintptr_t pc;
+    unsigned access; /* enum hal_access bits, 0 when unknown */
+    uint32_t syscall_class;
+    uintptr_t regs[4];
+};
+
+struct hal_stop {
+    enum hal_stop_kind kind;
+    uint32_t syscall_class;
+    uintptr_t regs[4];
+    struct hal_fault fault;
+};
+
+struct hal_proc_ops {
+    /* Prepares slot to call entry(args..., gate) on a fresh stack whose top
+     * is stack_top. The previous context of the slot, if any, is dropped. */
+    int (*start)(void *hal, unsigned slot, uintptr_t entry, uintptr_t stack_lo, uintptr_t stack_top,
+                 const uintptr_t args[4]);
+    /* The registers the interrupted system call returns. */
+    void (*set_return)(void *hal, unsigned slot, const uintptr_t regs[4]);
+    /* Before the pending system call returns, call fn(args[0..2], args[3]). */
+    void (*push_upcall)(void *hal, unsigned slot, uintptr_t fn, const uintptr_t args[4]);
+    /* Runs slot until it stops; fills *stop. */
+    void (*run)(void *hal, unsigned slot, struct hal_stop *stop);
+    /* The process is gone: forget its context. */
+    void (*discard)(void *hal, unsigned slot);
+};
+
+struct hal_alarm_ops {
+    uint32_t (*frequency)(void *hal);  /* ticks per second */
+    unsigned (*width_bits)(void *hal); /* the counter wraps at 2^width */
+    uint32_t (*now)(void *hal);
+    /* Fire when now leaves [reference, reference + dt). */
+    void (*set_alarm)(void *hal, uint32_t reference, uint32_t dt);
+    void (*disarm)(void *hal);
+};
+
+struct hal_console_ops {
+    /* Starts writing len bytes (copied now). 0 or -KS_EBUSY. Completion:
+     * kernel_console_write_done. */
+    int (*write)(void *hal, const uint8_t *buf, size_t len);
+    /* Starts receiving exactly len bytes into buf (kept until done).
+     * Completion: kernel_console_read_done. 0 or -KS_EBUSY. */
+    int (*read)(void *hal, uint8_t *buf, size_t len);
+    /* Completes a pending read now with what has arrived, status CANCEL. */
+    void (*abort_read)(void *hal);
+};
+
+/* Low-level debug output (driver 0x8): the HAL formats and prints. */
+enum hal_debug_kind {
+    HAL_DEBUG_ALERT = 1,
+    HAL_DEBUG_PRINT1 = 2,
+    HAL_DEBUG_PRINT2 = 3,
+};
+struct hal_debug_ops {
+    void (*low_level_debug)(void *hal, uint32_t proc_id, enum hal_debug_kind kind, uint32_t a,
+                            uint32_t b);
+};
+
+struct hal_chip_ops {
+    /* Calls the kernel_*_done/fired entry points for events that arrived. */
+    void (*service_pending)(void *hal, struct kernel *k);
+    bool (*has_pending)(void *hal);
+};
+
+struct hal {
+    void *ctx;
+    const struct hal_mpu_ops *mpu;
+    const struct hal_proc_ops *proc;
+    const struct hal_alarm_ops *alarm;
+    const struct hal_console_ops *console;
+    const struct hal_debug_ops *debug;
+    const struct hal_chip_ops *chip;
+};
+
+/* Entry points the HAL calls from chip->service_pending (interrupts). */
+void kernel_alarm_fired(struct kernel *k);
+void kernel_console_write_done(struct kernel *k, size_t written);
+void kernel_console_read_done(struct kernel *k, size_t received, int status);
+
+#endif /* KSIM_KERNEL_HAL_H */

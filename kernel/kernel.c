@@ -1,0 +1,267 @@
+/*
+ * The kernel's main loop, process loading and upcall scheduling. Tock's
+ * shape: service interrupts, pick a ready process, run it until it stops,
+ * handle why it stopped.
+ */
+#include "kernel.h"
+
+#include "err.h"
+#include "grant.h"
+#include "klib.h"
+#include "syscall.h"
+
+/* System calls a process may make in one turn before others get a go. */
+#define KERNEL_TURN_SYSCALLS 1000
+
+static void add_driver(struct kernel *k, bool enabled, const struct driver *d)
+{
+    if (enabled && k->ndrivers < KS_MAX_DRIVERS)
+        k->drivers[k->ndrivers++] = d;
+}
+
+int kernel_init(struct kernel *k, const struct hal *hal, const struct kernel_config *cfg,
+                struct ks_region ram, struct ks_region flash, struct proc *procs, unsigned nprocs)
+{
+    if (nprocs == 0 || nprocs > SCHED_MAX_PROCS || cfg->kernel_reserved >= ram.size)
+        return -KS_EINVAL;
+    klib_fill(k, 0, sizeof(*k));
+    k->hal = hal;
+    k->cfg = *cfg;
+    k->ram = ram;
+    k->flash = flash;
+    k->ram_next = ram.base + cfg->kernel_reserved;
+    k->procs = procs;
+    k->nprocs = nprocs;
+    k->next_id = 0;
+    k->current = -1;
+    k->console.tx_slot = -1;
+    k->console.rx_slot = -1;
+    sched_init(&k->sched);
+    klib_fill(procs, 0, sizeof(*procs) * nprocs);
+    for (unsigned i = 0; i < nprocs; i++)
+        procs[i].slot = i;
+    add_driver(k, cfg->drv_alarm, &drv_alarm);
+    add_driver(k, cfg->drv_console, &drv_console);
+    add_driver(k, cfg->drv_low_level_debug, &drv_low_level_debug);
+    return 0;
+}
+
+int kernel_driver_index(const struct kernel *k, uint32_t num)
+{
+    for (unsigned i = 0; i < k->ndrivers; i++)
+        if (k->drivers[i]->num == num)
+            return (int)i;
+    return -1;
+}
+
+void kernel_emit(struct kernel *k, enum kernel_event_kind kind, const struct proc *p)
+{
+    if (k->on_event) {
+        struct kernel_event ev = {kind, p};
+        k->on_event(k->event_ctx, &ev);
+    }
+}
+
+struct proc *kernel_proc_by_id(struct kernel *k, int slot, uint32_t id)
+{
+    if (slot < 0 || (unsigned)slot >= k->nprocs)
+        return NULL;
+    struct proc *p = &k->procs[slot];
+    return proc_is_alive(p) && p->id == id ? p : NULL;
+}
+
+static struct proc *free_slot(struct kernel *k)
+{
+    for (unsigned i = 0; i < k->nprocs; i++)
+        if (k->procs[i].state == PROC_FREE)
+            return &k->procs[i];
+    return NULL;
+}
+
+static int plan_block(struct kernel *k, const struct loader_image *img, struct hal_block *b)
+{
+    const struct hal_block_req req = {
+        .stack_size = k->cfg.stack_size,
+        .image_size = (size_t)img->image_size,
+        .data_offset = (size_t)img->data_offset,
+        .data_size = (size_t)img->data_size,
+        .heap_size = k->cfg.heap_size,
+        .grant_size = k->cfg.grant_size,
+        .image_align = (size_t)img->align,
+    };
+    return k->hal->mpu->plan_block(k->hal->ctx, k->ram_next, k->ram.base + k->ram.size, &req, b);
+}
+
+int kernel_load(struct kernel *k, const char *name, const uint8_t *file, size_t len,
+                struct loader_error *err)
+{
+    struct loader_image img;
+    struct hal_block block;
+    struct proc *p;
+    int rc;
+
+    err->why = LOADER_NONE;
+    rc = loader_parse(file, len, k->cfg.elf_machine, &img, err);
+    if (rc)
+        return rc;
+    p = free_slot(k);
+    if (!p)
+        return -KS_ENOMEM;
+    if (plan_block(k, &img, &block) != 0) {
+        err->why = LOADER_NO_ROOM;
+        err->value = img.data_offset + img.data_size;
+        return -KS_ENOMEM;
+    }
+    p->file = file;
+    p->file_len = len;
+    p->image = img;
+    p->block = block;
+    p->restarts = p->faults = 0;
+    p->syscalls = 0;
+    klib_strlcpy(p->name, name, sizeof(p->name));
+    rc = proc_start(k, p, err);
+    if (rc) {
+        p->state = PROC_FREE;
+        return rc;
+    }
+    k->ram_next = block.end;
+    return (int)p->slot;
+}
+
+/* Would this upcall wake p from its yield? */
+static bool wakes(struct kernel *k, struct proc *p, unsigned idx, uint32_t number)
+{
+    const struct driver *d = k->drivers[idx];
+    struct grant_view g;
+    if (p->state == PROC_YIELDED_FOR)
+        return p->waitfor_driver == d->num && p->waitfor_number == number;
+    if (p->state != PROC_YIELDED)
+        return false;
+    return number < d->upcalls && grant_peek(k, p, idx, &g) && g.upcalls[number].fn != 0;
+}
+
+void kernel_schedule_upcall(struct kernel *k, struct proc *p, unsigned idx, uint32_t number,
+                            uintptr_t a0, uintptr_t a1, uintptr_t a2)
+{
+    struct upcall_event ev = {k->drivers[idx]->num, number, {a0, a1, a2}};
+    if (!proc_is_alive(p) || !upcall_queue_push(&p->upcalls, &ev))
+        return; /* a full queue drops the event, as Tock's does */
+    if (wakes(k, p, idx, number))
+        proc_make_ready(k, p);
+}
+
+/* Prepares how a woken process resumes; false if it has nothing to resume for. */
+static bool prepare_resume(struct kernel *k, struct proc *p)
+{
+    const struct hal *hal = k->hal;
+    static const uintptr_t zeros[4] = {0, 0, 0, 0};
+
+    if (p->state == PROC_YIELDED) {
+        if (!proc_take_deliverable(k, p))
+            return false;
+        hal->proc->set_return(hal->ctx, p->slot, zeros);
+        hal->proc->push_upcall(hal->ctx, p->slot, p->deliver_fn, p->deliver_args);
+    } else if (p->state == PROC_YIELDED_FOR) {
+        int i = upcall_queue_find(&p->upcalls, p->waitfor_driver, p->waitfor_number);
+        if (i < 0)
+            return false;
+        const struct upcall_event *ev = upcall_queue_at(&p->upcalls, (unsigned)i);
+        const uintptr_t regs[4] = {ev->args[0], ev->args[1], ev->args[2], 0};
+        hal->proc->set_return(hal->ctx, p->slot, regs);
+        upcall_queue_remove(&p->upcalls, (unsigned)i);
+    } else if (p->state != PROC_RUNNING) {
+        return false;
+    }
+    p->state = PROC_RUNNING;
+    return true;
+}
+
+/* Handles a system call stop; true if the process goes on running this turn. */
+static bool on_syscall(struct kernel *k, struct proc *p, struct hal_stop *stop)
+{
+    const struct hal *hal = k->hal;
+    p->syscalls++;
+    switch (syscall_handle(k, p, stop->syscall_class, stop->regs)) {
+    case SYSCALL_RETURN:
+        hal->proc->set_return(hal->ctx, p->slot, stop->regs);
+        return true;
+    case SYSCALL_UPCALL:
+        hal->proc->set_return(hal->ctx, p->slot, stop->regs);
+        hal->proc->push_upcall(hal->ctx, p->slot, p->deliver_fn, p->deliver_args);
+        return true;
+    case SYSCALL_FAULT: {
+        struct hal_fault f = p->last_fault;
+        proc_fault(k, p, &f);
+        return false;
+    }
+    case SYSCALL_BLOCK:
+    case SYSCALL_EXITED:
+    default:
+        return false;
+    }
+}
+
+/* Runs p for one turn: until it blocks, exits, faults or uses up its turn. */
+static void run_turn(struct kernel *k, struct proc *p)
+{
+    const struct hal *hal = k->hal;
+    struct hal_stop stop;
+
+    hal->mpu->activate(hal->ctx, p->slot, &p->block);
+    k->current = (int)p->slot;
+    for (unsigned n = 0; n < KERNEL_TURN_SYSCALLS; n++) {
+        hal->proc->run(hal->ctx, p->slot, &stop);
+        bool goes_on = false;
+        switch (stop.kind) {
+        case HAL_STOP_SYSCALL:
+            goes_on = on_syscall(k, p, &stop);
+            break;
+        case HAL_STOP_FAULT:
+            proc_fault(k, p, &stop.fault);
+            break;
+        case HAL_STOP_RETURNED: /* ABI.md: returning from _start is exit 0 */
+            proc_terminate(k, p, 0);
+            break;
+        case HAL_STOP_PREEMPTED:
+        default:
+            proc_make_ready(k, p);
+            break;
+        }
+        if (!goes_on) {
+            k->current = -1;
+            return;
+        }
+    }
+    k->current = -1;
+    proc_make_ready(k, p); /* turn used up: to the back of the queue */
+}
+
+enum kernel_status kernel_status(const struct kernel *k)
+{
+    if (k->panicked)
+        return KERNEL_PANIC;
+    if (!sched_empty(&k->sched))
+        return KERNEL_RUNNABLE;
+    for (unsigned i = 0; i < k->nprocs; i++)
+        if (proc_is_alive(&k->procs[i]))
+            return KERNEL_IDLE;
+    return KERNEL_DONE;
+}
+
+enum kernel_status kernel_step(struct kernel *k)
+{
+    const struct hal *hal = k->hal;
+    unsigned slot;
+
+    if (hal->chip->has_pending(hal->ctx))
+        hal->chip->service_pending(hal->ctx, k);
+    if (!k->panicked && sched_pop(&k->sched, &slot)) {
+        struct proc *p = &k->procs[slot];
+        p->ready_queued = false;
+        if (prepare_resume(k, p))
+            run_turn(k, p);
+    }
+    if (k->panicked)
+        return KERNEL_PANIC;
+    return sched_empty(&k->sched) ? kernel_status(k) : KERNEL_RUNNABLE;
+}

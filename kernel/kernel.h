@@ -1,0 +1,134 @@
+/*
+ * The kernel: its state (caller-allocated, no hidden allocation), its
+ * configuration, and the main loop of DESIGN.md: service interrupts, pick a
+ * ready process, run it until it stops, handle why, repeat.
+ */
+#ifndef KSIM_KERNEL_KERNEL_H
+#define KSIM_KERNEL_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "driver.h"
+#include "hal.h"
+#include "loader.h"
+#include "proc.h"
+#include "sched.h"
+
+/* A board memory region as the kernel sees it: board address and kernel view. */
+struct ks_region {
+    uintptr_t base;
+    size_t size;
+    uint8_t *kview; /* where the kernel reads and writes it */
+};
+
+enum kernel_fault_policy {
+    KERNEL_FAULT_PANIC = 0,
+    KERNEL_FAULT_STOP = 1,
+    KERNEL_FAULT_RESTART = 2,
+};
+
+struct kernel_config {
+    size_t stack_size;
+    size_t heap_size;
+    size_t grant_size;
+    unsigned upcall_queue_len;
+    enum kernel_fault_policy fault_policy;
+    uint32_t fault_restarts; /* for KERNEL_FAULT_RESTART */
+    uint16_t elf_machine;    /* apps must be built for this */
+    size_t kernel_reserved;  /* bytes at the bottom of RAM no process gets */
+    bool drv_alarm, drv_console, drv_low_level_debug;
+};
+
+/* Notable events, reported to whoever embeds the kernel (fault reports, traces). */
+enum kernel_event_kind {
+    KEV_START = 0, /* a process (re)started: p->id is new */
+    KEV_EXIT,      /* terminated: p->completion_code */
+    KEV_RESTART,   /* about to restart after exit-restart or a fault */
+    KEV_FAULT,     /* faulted: p->last_fault; the policy is applied after */
+    KEV_PANIC,     /* the fault policy stopped the whole kernel */
+};
+
+struct kernel_event {
+    enum kernel_event_kind kind;
+    const struct proc *p;
+};
+
+/* Console state shared by every process (one UART). */
+struct kernel_console {
+    bool tx_busy;
+    int tx_slot; /* process whose bytes are in flight, -1 if none */
+    uint32_t tx_id;
+    size_t tx_len;
+    uint8_t tx_buf[256];
+    bool rx_busy;
+    int rx_slot;
+    uint32_t rx_id;
+    uint8_t rx_buf[256];
+};
+
+struct kernel {
+    const struct hal *hal;
+    struct kernel_config cfg;
+    struct ks_region ram;   /* all of board RAM */
+    struct ks_region flash; /* app flash */
+    uintptr_t ram_next;     /* next free address for a process block */
+
+    struct proc *procs;
+    unsigned nprocs;
+    uint32_t next_id;
+    int current; /* slot running now, or -1 */
+    bool panicked;
+
+    const struct driver *drivers[KS_MAX_DRIVERS];
+    unsigned ndrivers;
+    struct sched sched;
+    struct kernel_console console;
+
+    void (*on_event)(void *ctx, const struct kernel_event *ev);
+    void *event_ctx;
+};
+
+/*
+ * Sets up k over caller-owned storage: procs[nprocs] (nprocs <=
+ * SCHED_MAX_PROCS). 0 or -KS_EINVAL (bad configuration).
+ */
+int kernel_init(struct kernel *k, const struct hal *hal, const struct kernel_config *cfg,
+                struct ks_region ram, struct ks_region flash, struct proc *procs, unsigned nprocs);
+
+/*
+ * Loads an ELF into a new process and makes it ready. The file bytes must
+ * outlive the process (restarts reload from them). Returns the slot, or
+ * -KS_EINVAL (refused: *err says why), -KS_ENOMEM (no slot or no RAM).
+ */
+int kernel_load(struct kernel *k, const char *name, const uint8_t *file, size_t len,
+                struct loader_error *err);
+
+enum kernel_status {
+    KERNEL_RUNNABLE = 0, /* some process is ready: call kernel_step again */
+    KERNEL_IDLE,         /* live processes all wait for events */
+    KERNEL_DONE,         /* no process can ever run again */
+    KERNEL_PANIC,        /* the fault policy stopped everything */
+};
+
+/* Services pending interrupts, then runs one ready process for one turn. */
+enum kernel_status kernel_step(struct kernel *k);
+
+/* Where the kernel stands, without running anything. */
+enum kernel_status kernel_status(const struct kernel *k);
+
+/* Looks up a driver by number: its index, or -1. */
+int kernel_driver_index(const struct kernel *k, uint32_t num);
+
+/* Queues an upcall for p from driver idx and wakes p if it waits for it. */
+void kernel_schedule_upcall(struct kernel *k, struct proc *p, unsigned idx, uint32_t number,
+                            uintptr_t a0, uintptr_t a1, uintptr_t a2);
+
+/* The process in slot with identifier id, if it is still that process and alive. */
+struct proc *kernel_proc_by_id(struct kernel *k, int slot, uint32_t id);
+
+/* Reports an event to the embedder. */
+void kernel_emit(struct kernel *k, enum kernel_event_kind kind, const struct proc *p);
+
+#endif /* KSIM_KERNEL_KERNEL_H */

@@ -1,0 +1,85 @@
+/*
+ * Processes: the table entry, its states, and its life cycle (create from a
+ * loaded image, start, restart, terminate, fault).
+ */
+#ifndef KSIM_KERNEL_PROC_H
+#define KSIM_KERNEL_PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hal.h"
+#include "loader.h"
+#include "upcall.h"
+
+#define PROC_NAME_MAX  32
+#define KS_MAX_DRIVERS 16
+
+enum proc_state {
+    PROC_FREE = 0,    /* slot unused */
+    PROC_RUNNING,     /* runnable: returns from a system call when it runs */
+    PROC_YIELDED,     /* in Yield-Wait: runs again when an upcall is deliverable */
+    PROC_YIELDED_FOR, /* in Yield-WaitFor (waitfor_driver, waitfor_number) */
+    PROC_TERMINATED,  /* exited; completion_code is valid */
+    PROC_FAULTED,     /* stopped by the fault policy; last_fault is valid */
+};
+
+struct proc {
+    enum proc_state state;
+    unsigned slot;
+    uint32_t id; /* process identifier, new on every (re)start */
+    char name[PROC_NAME_MAX];
+
+    /* The app as loaded: the file bytes stay with the caller for restarts. */
+    const uint8_t *file;
+    size_t file_len;
+    struct loader_image image;
+    struct hal_block block;
+
+    uintptr_t allow_hwm; /* highest end of a buffer allowed in [data_start, brk) */
+    uint32_t waitfor_driver, waitfor_number;
+    struct upcall_queue upcalls;
+
+    /* Grant region: per-driver kernel state, allocated downward from the top. */
+    uintptr_t grant[KS_MAX_DRIVERS]; /* board address of each driver's grant, 0 if none */
+    uintptr_t grant_top;             /* lowest address allocated so far */
+
+    bool ready_queued; /* in the scheduler's ready queue */
+
+    int32_t completion_code;
+    bool exited;
+    uint32_t restarts;
+    uint32_t faults;
+    uint64_t syscalls;
+    struct hal_fault last_fault;
+    uintptr_t debug_stack_top, debug_heap_start; /* memop 10, 11 */
+
+    /* An upcall to run when the process next resumes (set by Yield). */
+    uintptr_t deliver_fn;
+    uintptr_t deliver_args[4];
+};
+
+struct kernel;
+
+/* True while the process can still run (not free, terminated or faulted). */
+bool proc_is_alive(const struct proc *p);
+
+/* (Re)starts p from its entry point with a fresh id, memory and grants. 0 or -KS_E*. */
+int proc_start(struct kernel *k, struct proc *p, struct loader_error *err);
+/* Puts p on the ready queue once. */
+void proc_make_ready(struct kernel *k, struct proc *p);
+/* Exit-terminate or return from _start. */
+void proc_terminate(struct kernel *k, struct proc *p, int32_t completion_code);
+/* Exit-restart. */
+void proc_restart(struct kernel *k, struct proc *p);
+/* Records fault and applies the board's fault policy. */
+void proc_fault(struct kernel *k, struct proc *p, const struct hal_fault *fault);
+
+/*
+ * Takes the first event that Yield-Wait/NoWait would deliver, discarding
+ * Null-Upcall events in front of it. True with fn and args filled.
+ */
+bool proc_take_deliverable(struct kernel *k, struct proc *p);
+
+#endif /* KSIM_KERNEL_PROC_H */

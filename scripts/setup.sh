@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what ksim needs on Debian 12 (and Ubuntu): compilers, CMake,
+# libuv, cJSON, libffi, Criterion, and the cross compilers the kernel
+# portability test uses. Installs only what is missing.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libuv1-dev libcjson-dev libffi-dev libcriterion-dev
+  clang gcc-arm-none-eabi
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "ksim setup: installing ${missing[*]}" >&2
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

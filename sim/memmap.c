@@ -1,0 +1,82 @@
+/* Board regions from memfds, each mapped twice: app view and kernel view. */
+#define _GNU_SOURCE
+#include "memmap.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static int map_region(struct sim_region_map *r, const char *key, uint64_t base, uint64_t size,
+                      int app_prot, const char *file, char *err, size_t errlen)
+{
+    r->key = key;
+    r->base = (uintptr_t)base;
+    r->size = (size_t)size;
+    r->app_view = NULL;
+    r->kernel_view = NULL;
+    r->fd = memfd_create(key, MFD_CLOEXEC);
+    if (r->fd < 0 || ftruncate(r->fd, (off_t)size) != 0) {
+        snprintf(err, errlen, "%s: %s: cannot create %llu bytes of backing memory: %s", file, key,
+                 (unsigned long long)size, strerror(errno));
+        return -1;
+    }
+    /* NOREPLACE: never clobber something of the host that lives there. */
+    void *app =
+        mmap((void *)r->base, r->size, app_prot, MAP_SHARED | MAP_FIXED_NOREPLACE, r->fd, 0);
+    if (app == MAP_FAILED || app != (void *)r->base) {
+        int e = errno;
+        if (app != MAP_FAILED)
+            munmap(app, r->size);
+        snprintf(err, errlen, "%s: %s: cannot map 0x%llx..0x%llx at its board address: %s%s", file,
+                 key, (unsigned long long)base, (unsigned long long)(base + size), strerror(e),
+                 e == EEXIST ? " (the host already uses part of that range)" : "");
+        return -1;
+    }
+    r->app_view = app;
+    void *kv = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd, 0);
+    if (kv == MAP_FAILED) {
+        snprintf(err, errlen, "%s: %s: cannot map the kernel view: %s", file, key, strerror(errno));
+        return -1;
+    }
+    r->kernel_view = kv;
+    return 0;
+}
+
+int sim_memmap_create(struct sim_memmap *m, const struct board *b, const char *board_file,
+                      char *err, size_t errlen)
+{
+    /* Isolation off: the app view is open once and never changes again. */
+    int ram_prot =
+        b->isolation == BOARD_ISOLATION_OFF ? PROT_READ | PROT_WRITE | PROT_EXEC : PROT_NONE;
+    memset(m, 0, sizeof(*m));
+    m->ram.fd = m->flash.fd = -1;
+    if (map_region(&m->ram, "memory.ram", b->ram.base, b->ram.size, ram_prot, board_file, err,
+                   errlen) != 0 ||
+        map_region(&m->flash, "memory.flash", b->flash.base, b->flash.size, PROT_NONE, board_file,
+                   err, errlen) != 0) {
+        sim_memmap_destroy(m);
+        return -1;
+    }
+    return 0;
+}
+
+static void unmap_region(struct sim_region_map *r)
+{
+    if (r->app_view)
+        munmap(r->app_view, r->size);
+    if (r->kernel_view)
+        munmap(r->kernel_view, r->size);
+    if (r->fd >= 0)
+        close(r->fd);
+    r->app_view = NULL;
+    r->kernel_view = NULL;
+    r->fd = -1;
+}
+
+void sim_memmap_destroy(struct sim_memmap *m)
+{
+    unmap_region(&m->ram);
+    unmap_region(&m->flash);
+}

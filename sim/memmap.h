@@ -1,0 +1,33 @@
+/*
+ * The emulated address space: each board region mapped at its own board
+ * address (the app view) and a second time at a host-chosen address (the
+ * kernel view), both from one memory file.
+ */
+#ifndef KSIM_SIM_MEMMAP_H
+#define KSIM_SIM_MEMMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "board.h"
+
+struct sim_region_map {
+    const char *key; /* board key, for messages */
+    uintptr_t base;
+    size_t size;
+    int fd;
+    void *app_view; /* == base, or NULL when not mapped */
+    uint8_t *kernel_view;
+};
+
+struct sim_memmap {
+    struct sim_region_map ram, flash;
+};
+
+/* Maps RAM and flash. 0, or -1 with a message naming the region in err. */
+int sim_memmap_create(struct sim_memmap *m, const struct board *b, const char *board_file,
+                      char *err, size_t errlen);
+void sim_memmap_destroy(struct sim_memmap *m);
+
+#endif /* KSIM_SIM_MEMMAP_H */

@@ -1,0 +1,496 @@
+/*
+ * The run loop. libuv owns the event loop in both clock modes: an idle
+ * handle steps the kernel while a process is ready; when none is, virtual
+ * time jumps to the next alarm deadline, or (real clock) a libuv timer waits
+ * for it; console input arrives through a libuv stream or file read.
+ */
+#define _GNU_SOURCE
+#include "runner.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "appfile.h"
+#include "hal_stub.h"
+#include "kernel.h"
+#include "memmap.h"
+
+#define STEPS_PER_IDLE 256 /* kernel turns between two looks at host I/O */
+
+struct app {
+    char path[BOARD_PATH_MAX];
+    char name[PROC_NAME_MAX];
+    uint8_t *bytes;
+    size_t len;
+};
+
+struct runner {
+    const struct sim_run_options *o;
+    struct sim_memmap mem;
+    struct hal_stub *hal;
+    struct kernel kernel;
+    struct proc *procs;
+    struct app *apps;
+    size_t napps;
+    bool bad_input;
+    bool until_reached;
+    bool stdin_started, stdin_eof;
+    uint64_t until_ns;
+
+    uv_loop_t loop;
+    uv_idle_t idle;
+    uv_timer_t timer;
+    union {
+        uv_tty_t tty;
+        uv_pipe_t pipe;
+    } in;
+    uv_fs_t in_req;
+    char in_buf[4096];
+};
+
+static const char *fault_kind_text(enum hal_fault_kind k)
+{
+    switch (k) {
+    case HAL_FAULT_MEMORY:
+        return "memory access violation";
+    case HAL_FAULT_ILLEGAL:
+        return "illegal instruction";
+    case HAL_FAULT_ARITH:
+        return "arithmetic fault";
+    case HAL_FAULT_TRAP:
+        return "breakpoint trap";
+    case HAL_FAULT_BAD_GATE:
+        return "system call with registers outside the process";
+    case HAL_FAULT_SYSCALL:
+        return "invalid system call";
+    }
+    return "fault";
+}
+
+static const char *access_text(unsigned access)
+{
+    return access == HAL_ACCESS_WRITE  ? "write"
+           : access == HAL_ACCESS_EXEC ? "execute"
+           : access == HAL_ACCESS_READ ? "read"
+                                       : "access";
+}
+
+/* A short fault report in board terms (the full report is a later issue). */
+static void report_fault(const struct proc *p)
+{
+    const struct hal_fault *f = &p->last_fault;
+    const struct hal_block *b = &p->block;
+    fprintf(stderr, "ksim: process '%s' (id %u) faulted: %s", p->name, p->id,
+            fault_kind_text(f->kind));
+    if (f->kind == HAL_FAULT_MEMORY)
+        fprintf(stderr, ": %s at 0x%08lx", access_text(f->access), (unsigned long)f->addr);
+    if (f->kind == HAL_FAULT_SYSCALL || f->kind == HAL_FAULT_BAD_GATE)
+        fprintf(stderr, ": class %u, r0..r3 = 0x%lx 0x%lx 0x%lx 0x%lx", f->syscall_class,
+                (unsigned long)f->regs[0], (unsigned long)f->regs[1], (unsigned long)f->regs[2],
+                (unsigned long)f->regs[3]);
+    fprintf(stderr, "\n");
+    if (f->pc >= b->image_start && f->pc < b->image_end)
+        fprintf(stderr, "ksim:   pc 0x%08lx (image +0x%lx)\n", (unsigned long)f->pc,
+                (unsigned long)(f->pc - b->image_start));
+    else if (f->pc)
+        fprintf(stderr, "ksim:   pc 0x%lx (outside the app's image)\n", (unsigned long)f->pc);
+    fprintf(stderr,
+            "ksim:   memory: stack 0x%08lx-0x%08lx image 0x%08lx-0x%08lx data 0x%08lx-0x%08lx "
+            "break 0x%08lx grant 0x%08lx-0x%08lx\n",
+            (unsigned long)b->stack_start, (unsigned long)b->stack_end,
+            (unsigned long)b->image_start, (unsigned long)b->image_end,
+            (unsigned long)b->data_start, (unsigned long)b->data_end, (unsigned long)b->brk,
+            (unsigned long)b->grant_start, (unsigned long)b->end);
+}
+
+static void on_kernel_event(void *ctx, const struct kernel_event *ev)
+{
+    (void)ctx;
+    switch (ev->kind) {
+    case KEV_FAULT:
+        report_fault(ev->p);
+        break;
+    case KEV_RESTART:
+        fprintf(stderr, "ksim: process '%s' (id %u) restarts (restart %u)\n", ev->p->name,
+                ev->p->id, ev->p->restarts + 1);
+        break;
+    case KEV_PANIC:
+        fprintf(stderr, "ksim: kernel panic: fault policy 'panic' after process '%s' faulted\n",
+                ev->p->name);
+        break;
+    case KEV_START:
+    case KEV_EXIT:
+        break;
+    }
+}
+
+static uint16_t host_machine(void)
+{
+#if defined(__x86_64__)
+    return LOADER_EM_X86_64;
+#elif defined(__aarch64__)
+    return LOADER_EM_AARCH64;
+#else
+    return LOADER_EM_RISCV;
+#endif
+}
+
+static int setup(struct runner *r, char *err, size_t errlen)
+{
+    const struct board *b = r->o->board;
+    if (sim_memmap_create(&r->mem, b, r->o->board_file, err, errlen) != 0)
+        return -1;
+    const struct hal_stub_config hc = {
+        .ram_base = (uintptr_t)b->ram.base,
+        .ram_size = (size_t)b->ram.size,
+        .page_size = (size_t)sysconf(_SC_PAGESIZE),
+        .isolation = b->isolation == BOARD_ISOLATION_MPU,
+        .clock_real = b->clock.mode == BOARD_CLOCK_REAL,
+        .frequency_hz = b->clock.frequency_hz,
+        .width_bits = b->clock.width_bits,
+        .max_procs = b->process.max_processes,
+        .out_fd = STDOUT_FILENO,
+    };
+    r->hal = hal_stub_create(&hc, err, errlen);
+    if (!r->hal)
+        return -1;
+    const struct kernel_config kc = {
+        .stack_size = b->process.stack_size,
+        .heap_size = b->process.heap_size,
+        .grant_size = b->process.grant_size,
+        .upcall_queue_len = b->process.upcall_queue_len,
+        .fault_policy = b->fault_policy == BOARD_FAULT_PANIC     ? KERNEL_FAULT_PANIC
+                        : b->fault_policy == BOARD_FAULT_RESTART ? KERNEL_FAULT_RESTART
+                                                                 : KERNEL_FAULT_STOP,
+        .fault_restarts = b->fault_restarts,
+        .elf_machine = host_machine(),
+        .kernel_reserved = (size_t)b->ram.kernel_reserved,
+        .drv_alarm = b->drivers.alarm,
+        .drv_console = b->drivers.console,
+        .drv_low_level_debug = b->drivers.low_level_debug,
+    };
+    const struct ks_region ram = {(uintptr_t)b->ram.base, (size_t)b->ram.size,
+                                  r->mem.ram.kernel_view};
+    const struct ks_region flash = {(uintptr_t)b->flash.base, (size_t)b->flash.size,
+                                    r->mem.flash.kernel_view};
+    r->procs = calloc(b->process.max_processes, sizeof(*r->procs));
+    if (!r->procs || kernel_init(&r->kernel, hal_stub_hal(r->hal), &kc, ram, flash, r->procs,
+                                 b->process.max_processes) != 0) {
+        snprintf(err, errlen, "%s: cannot set up the kernel for this board", r->o->board_file);
+        return -1;
+    }
+    r->kernel.on_event = on_kernel_event;
+    r->kernel.event_ctx = r;
+    return 0;
+}
+
+static void resolve_path(const struct board *b, const char *path, char *out, size_t cap)
+{
+    if (path[0] == '/' || b->dir[0] == '\0')
+        snprintf(out, cap, "%s", path);
+    else
+        snprintf(out, cap, "%s/%s", b->dir, path);
+}
+
+/* Loads one app; a refused app is reported and the others still run. */
+static void load_app(struct runner *r, struct app *a)
+{
+    char err[512];
+    struct loader_error le;
+    if (sim_read_file(a->path, &a->bytes, &a->len, err, sizeof(err)) != 0) {
+        fprintf(stderr, "ksim: %s\n", err);
+        r->bad_input = true;
+        return;
+    }
+    sim_app_name(a->path, a->name, sizeof(a->name));
+    int rc = kernel_load(&r->kernel, a->name, a->bytes, a->len, &le);
+    if (rc >= 0)
+        return;
+    r->bad_input = true;
+    if (le.why == LOADER_NO_ROOM || le.why == LOADER_NONE)
+        fprintf(stderr, "ksim: %s: not loaded: %s (no free process slot or RAM on board '%s')\n",
+                a->path, le.why == LOADER_NONE ? "no room" : loader_why_text(le.why),
+                r->o->board->name);
+    else
+        fprintf(stderr, "ksim: %s: offset 0x%llx: %s (value 0x%llx)\n", a->path,
+                (unsigned long long)le.offset, loader_why_text(le.why),
+                (unsigned long long)le.value);
+}
+
+static void load_apps(struct runner *r)
+{
+    const struct board *b = r->o->board;
+    r->napps = b->app_count + r->o->napps;
+    r->apps = calloc(r->napps ? r->napps : 1, sizeof(*r->apps));
+    if (!r->apps) {
+        r->napps = 0;
+        return;
+    }
+    for (size_t i = 0; i < b->app_count; i++)
+        resolve_path(b, b->apps[i], r->apps[i].path, sizeof(r->apps[i].path));
+    for (size_t i = 0; i < r->o->napps; i++)
+        snprintf(r->apps[b->app_count + i].path, BOARD_PATH_MAX, "%s", r->o->apps[i]);
+    for (size_t i = 0; i < r->napps; i++)
+        load_app(r, &r->apps[i]);
+}
+
+/* --- console input ----------------------------------------------------------- */
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+    struct runner *r = h->data;
+    (void)suggested;
+    *buf = uv_buf_init(r->in_buf, sizeof(r->in_buf));
+}
+
+static void kick(struct runner *r);
+
+static void on_stdin_eof(struct runner *r)
+{
+    r->stdin_eof = true;
+    hal_stub_console_eof(r->hal);
+    kick(r);
+}
+
+static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+{
+    struct runner *r = s->data;
+    if (n > 0) {
+        hal_stub_console_input(r->hal, (const uint8_t *)buf->base, (size_t)n);
+        kick(r);
+    } else if (n < 0) {
+        uv_read_stop(s);
+        on_stdin_eof(r);
+    }
+}
+
+static void on_file_read(uv_fs_t *req)
+{
+    struct runner *r = req->data;
+    ssize_t n = req->result;
+    uv_fs_req_cleanup(req);
+    if (n <= 0) {
+        on_stdin_eof(r);
+        return;
+    }
+    hal_stub_console_input(r->hal, (const uint8_t *)r->in_buf, (size_t)n);
+    kick(r);
+    uv_buf_t b = uv_buf_init(r->in_buf, sizeof(r->in_buf));
+    req->data = r;
+    if (uv_fs_read(&r->loop, req, STDIN_FILENO, &b, 1, -1, on_file_read) != 0)
+        on_stdin_eof(r);
+}
+
+/* Starts reading stdin the first time a process asks for console input. */
+static void start_stdin(struct runner *r)
+{
+    int rc = -1;
+    r->stdin_started = true;
+    switch (uv_guess_handle(STDIN_FILENO)) {
+    case UV_TTY:
+        rc = uv_tty_init(&r->loop, &r->in.tty, STDIN_FILENO, 1);
+        break;
+    case UV_NAMED_PIPE:
+        rc = uv_pipe_init(&r->loop, &r->in.pipe, 0);
+        if (rc == 0)
+            rc = uv_pipe_open(&r->in.pipe, STDIN_FILENO);
+        break;
+    case UV_FILE: {
+        uv_buf_t b = uv_buf_init(r->in_buf, sizeof(r->in_buf));
+        r->in_req.data = r;
+        if (uv_fs_read(&r->loop, &r->in_req, STDIN_FILENO, &b, 1, -1, on_file_read) != 0)
+            on_stdin_eof(r);
+        return;
+    }
+    default:
+        break;
+    }
+    if (rc == 0) {
+        r->in.tty.data = r;
+        rc = uv_read_start((uv_stream_t *)&r->in, on_alloc, on_read);
+    }
+    if (rc != 0)
+        on_stdin_eof(r);
+}
+
+/* --- stepping the kernel ------------------------------------------------------ */
+
+static void on_idle(uv_idle_t *h);
+
+static void kick(struct runner *r)
+{
+    if (!uv_is_active((uv_handle_t *)&r->idle))
+        uv_idle_start(&r->idle, on_idle);
+}
+
+static void on_timer(uv_timer_t *t)
+{
+    struct runner *r = t->data;
+    hal_stub_poll_clock(r->hal);
+    kick(r);
+}
+
+static void finish(struct runner *r)
+{
+    uv_idle_stop(&r->idle);
+    uv_timer_stop(&r->timer);
+    uv_stop(&r->loop);
+}
+
+static bool until_passed(struct runner *r, uint64_t t)
+{
+    if (r->o->until_set && t >= r->until_ns) {
+        r->until_reached = true;
+        return true;
+    }
+    return false;
+}
+
+/* Nothing is ready: let time pass until something can be. */
+static void wait_for_events(struct runner *r)
+{
+    bool real = r->o->board->clock.mode == BOARD_CLOCK_REAL;
+    uint64_t deadline, now = hal_stub_now_ns(r->hal);
+    bool has_deadline = hal_stub_deadline_ns(r->hal, &deadline);
+
+    if (hal_stub_console_reading(r->hal) && !r->stdin_started)
+        start_stdin(r);
+    if (has_deadline && !real) {
+        if (until_passed(r, deadline)) {
+            finish(r);
+            return;
+        }
+        hal_stub_advance_to(r->hal, deadline); /* virtual time jumps */
+        return;                                /* the idle handle goes on */
+    }
+    uv_idle_stop(&r->idle);
+    if (has_deadline || (real && r->o->until_set)) {
+        uint64_t target = has_deadline ? deadline : r->until_ns;
+        if (r->o->until_set && target > r->until_ns)
+            target = r->until_ns;
+        uint64_t wait_ms = target > now ? (target - now + 999999) / 1000000 : 0;
+        uv_timer_start(&r->timer, on_timer, wait_ms, 0);
+        return;
+    }
+    if (!hal_stub_console_reading(r->hal))
+        finish(r); /* nothing can ever wake anyone: deadlock, reported after */
+}
+
+static void on_idle(uv_idle_t *h)
+{
+    struct runner *r = h->data;
+    enum kernel_status st = KERNEL_RUNNABLE;
+    for (int i = 0; i < STEPS_PER_IDLE && st == KERNEL_RUNNABLE; i++)
+        st = kernel_step(&r->kernel);
+    if (until_passed(r, hal_stub_now_ns(r->hal)) || st == KERNEL_DONE || st == KERNEL_PANIC) {
+        finish(r);
+        return;
+    }
+    const struct hal *hal = hal_stub_hal(r->hal);
+    if (st == KERNEL_IDLE && !hal->chip->has_pending(hal->ctx))
+        wait_for_events(r);
+}
+
+static const char *wait_text(const struct proc *p)
+{
+    return p->state == PROC_YIELDED_FOR ? "yield-wait-for" : "yield-wait";
+}
+
+/* Processes that can never run again get named, with what they wait on. */
+static bool report_blocked(struct runner *r)
+{
+    bool any = false;
+    for (unsigned i = 0; i < r->kernel.nprocs; i++) {
+        const struct proc *p = &r->procs[i];
+        if (!proc_is_alive(p))
+            continue;
+        any = true;
+        fprintf(stderr, "ksim: process '%s' (id %u) waits forever in %s", p->name, p->id,
+                wait_text(p));
+        if (p->state == PROC_YIELDED_FOR)
+            fprintf(stderr, " for driver 0x%x upcall %u", p->waitfor_driver, p->waitfor_number);
+        fprintf(stderr, ": no alarm is set and %s\n",
+                r->stdin_eof ? "console input has ended" : "no input is awaited");
+    }
+    return any;
+}
+
+static int exit_status(struct runner *r, bool blocked)
+{
+    bool faulted = false, nonzero = false;
+    if (r->kernel.panicked)
+        return SIM_EXIT_PANIC;
+    for (unsigned i = 0; i < r->kernel.nprocs; i++) {
+        const struct proc *p = &r->procs[i];
+        faulted |= p->faults > 0;
+        nonzero |= p->state == PROC_TERMINATED && p->completion_code != 0;
+    }
+    if (faulted)
+        return SIM_EXIT_FAULT;
+    if (r->bad_input)
+        return SIM_EXIT_BAD_INPUT;
+    if (nonzero || blocked)
+        return SIM_EXIT_APP_ERROR;
+    return SIM_EXIT_OK;
+}
+
+static void close_handle(uv_handle_t *h, void *arg)
+{
+    (void)arg;
+    if (!uv_is_closing(h))
+        uv_close(h, NULL);
+}
+
+static void teardown(struct runner *r)
+{
+    uv_walk(&r->loop, close_handle, NULL);
+    uv_run(&r->loop, UV_RUN_DEFAULT);
+    uv_loop_close(&r->loop);
+    hal_stub_destroy(r->hal);
+    sim_memmap_destroy(&r->mem);
+    for (size_t i = 0; i < r->napps; i++)
+        free(r->apps[i].bytes);
+    free(r->apps);
+    free(r->procs);
+}
+
+int sim_run(const struct sim_run_options *o)
+{
+    struct runner *r = calloc(1, sizeof(*r));
+    char err[BOARD_ERR_MAX];
+    int status;
+
+    if (!r)
+        return SIM_EXIT_PANIC;
+    r->o = o;
+    r->until_ns = o->until_set ? (uint64_t)(o->until_s * 1e9) : 0;
+    uv_loop_init(&r->loop);
+    uv_idle_init(&r->loop, &r->idle);
+    uv_timer_init(&r->loop, &r->timer);
+    r->idle.data = r->timer.data = r;
+    if (setup(r, err, sizeof(err)) != 0) {
+        fprintf(stderr, "ksim: %s\n", err);
+        teardown(r);
+        free(r);
+        return SIM_EXIT_BAD_INPUT;
+    }
+    if (o->board->isolation == BOARD_ISOLATION_OFF)
+        fprintf(stderr, "ksim: isolation off: stray loads and stores between processes are "
+                        "not caught (system-call checks still apply)\n");
+    load_apps(r);
+    if (r->napps == 0)
+        fprintf(stderr, "ksim: no apps to run (give app files, or list them under \"apps\" "
+                        "in the board file)\n");
+    uv_idle_start(&r->idle, on_idle);
+    uv_run(&r->loop, UV_RUN_DEFAULT);
+    bool blocked = false;
+    if (!r->until_reached && kernel_status(&r->kernel) == KERNEL_IDLE)
+        blocked = report_blocked(r);
+    status = exit_status(r, blocked);
+    teardown(r);
+    free(r);
+    return status;
+}

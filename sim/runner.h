@@ -1,0 +1,34 @@
+/*
+ * `ksim run`: builds the board (memory map, HAL, kernel), loads the apps and
+ * drives the kernel from the libuv event loop until no process can run again.
+ */
+#ifndef KSIM_SIM_RUNNER_H
+#define KSIM_SIM_RUNNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "board.h"
+
+/* Exit statuses of `ksim run` (README.md). */
+enum sim_exit {
+    SIM_EXIT_OK = 0,        /* every process ended with code 0, or --until came */
+    SIM_EXIT_APP_ERROR = 1, /* a process ended with a non-zero code, or waits forever */
+    SIM_EXIT_BAD_INPUT = 2, /* usage, app file or board file */
+    SIM_EXIT_FAULT = 3,     /* a process faulted */
+    SIM_EXIT_PANIC = 4,     /* the kernel panicked */
+};
+
+struct sim_run_options {
+    const struct board *board;
+    const char *board_file; /* for messages; "<default>" for the built-in board */
+    const char *const *apps;
+    size_t napps;
+    bool until_set;
+    double until_s; /* virtual (or real) seconds after which the run ends */
+};
+
+/* Runs to the end; returns an enum sim_exit. */
+int sim_run(const struct sim_run_options *o);
+
+#endif /* KSIM_SIM_RUNNER_H */

@@ -1,0 +1,222 @@
+/*
+ * Integration tests: build/ksim on the example apps and on broken inputs,
+ * checking what a user sees (output, messages, exit status).
+ */
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "run_ksim.h"
+
+#define RUN(...) run_ksim((const char *const[]){__VA_ARGS__, NULL}, NULL)
+
+Test(run, version_prints_the_version)
+{
+    struct ksim_result r = RUN("--version");
+    cr_assert_eq(r.status, 0);
+    cr_assert(strncmp(r.out, "ksim ", 5) == 0, "got: %s", r.out);
+    ksim_result_free(&r);
+}
+
+Test(run, hello_prints_hello_and_exits_0)
+{
+    struct ksim_result r = RUN("run", app_path("hello"));
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert(strstr(r.out, "Hello") != NULL, "stdout: %s", r.out);
+    ksim_result_free(&r);
+}
+
+Test(run, sleep_sleeps_one_virtual_hour)
+{
+    struct ksim_result r = RUN("run", app_path("sleep"));
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert(strstr(r.out, "slept 3600 s") != NULL, "stdout: %s", r.out);
+    ksim_result_free(&r);
+}
+
+Test(run, malloc_grows_the_heap_with_memop)
+{
+    struct ksim_result r = RUN("run", app_path("malloc"));
+    cr_assert_eq(r.status, 0, "stdout: %s stderr: %s", r.out, r.err);
+    cr_assert(strstr(r.out, "malloc ok") != NULL, "stdout: %s", r.out);
+    ksim_result_free(&r);
+}
+
+Test(run, apps_run_one_after_another_on_one_board)
+{
+    struct ksim_result r = RUN("run", app_path("hello"), app_path("sleep"), app_path("malloc"));
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert(strstr(r.out, "Hello") && strstr(r.out, "slept 3600 s") && strstr(r.out, "malloc ok"),
+              "stdout: %s", r.out);
+    ksim_result_free(&r);
+}
+
+Test(run, missing_app_file_is_bad_input)
+{
+    struct ksim_result r = RUN("run", "/nonexistent/app.elf");
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "/nonexistent/app.elf") != NULL, "stderr: %s", r.err);
+    ksim_result_free(&r);
+}
+
+Test(run, no_app_is_a_usage_error)
+{
+    struct ksim_result r = RUN("run");
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "usage") != NULL, "stderr: %s", r.err);
+    ksim_result_free(&r);
+}
+
+Test(run, unknown_command_is_a_usage_error)
+{
+    struct ksim_result r = RUN("frobnicate");
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "frobnicate") != NULL, "stderr: %s", r.err);
+    ksim_result_free(&r);
+}
+
+/* A broken copy of hello.elf: the file, the offset and the reason are named,
+ * and a good app on the same command line still runs. */
+static void expect_refused(const unsigned char *bytes, size_t len, const char *offset,
+                           const char *reason)
+{
+    char *bad = temp_file(bytes, len, ".elf");
+    struct ksim_result r = RUN("run", bad, app_path("hello"));
+    cr_assert_eq(r.status, 2, "stderr: %s", r.err);
+    cr_assert(strstr(r.err, bad) != NULL, "file not named: %s", r.err);
+    cr_assert(strstr(r.err, offset) != NULL, "offset %s not named: %s", offset, r.err);
+    cr_assert(strstr(r.err, reason) != NULL, "reason '%s' not given: %s", reason, r.err);
+    cr_assert(strstr(r.out, "Hello") != NULL, "the good app did not run: %s", r.out);
+    ksim_result_free(&r);
+    unlink(bad);
+    free(bad);
+}
+
+static unsigned char *hello_bytes(size_t *len)
+{
+    unsigned char *b = read_all(app_path("hello"), len);
+    cr_assert_not_null(b);
+    return b;
+}
+
+Test(run, truncated_elf_is_refused)
+{
+    size_t len;
+    unsigned char *b = hello_bytes(&len);
+    expect_refused(b, 40, "offset 0x28", "file ends before");
+    free(b);
+}
+
+Test(run, non_pie_elf_is_refused)
+{
+    size_t len;
+    unsigned char *b = hello_bytes(&len);
+    b[16] = 2; /* ET_EXEC */
+    expect_refused(b, len, "offset 0x10", "not position-independent");
+    free(b);
+}
+
+Test(run, wrong_machine_is_refused)
+{
+    size_t len;
+    unsigned char *b = hello_bytes(&len);
+    b[18] = 40; /* EM_ARM */
+    b[19] = 0;
+    expect_refused(b, len, "offset 0x12", "another machine");
+    free(b);
+}
+
+Test(run, not_an_elf_is_refused)
+{
+    const char text[] =
+        "#!/bin/sh\necho this is not an ELF file, but long enough to have a header\n";
+    expect_refused((const unsigned char *)text, sizeof(text), "offset 0x0", "not an ELF file");
+}
+
+static uint64_t le(const unsigned char *b, size_t off, unsigned width)
+{
+    uint64_t v = 0;
+    for (unsigned i = width; i-- > 0;)
+        v = (v << 8) | b[off + i];
+    return v;
+}
+
+/* File offset of the section named `name` (via the section headers), or 0. */
+static size_t section_offset(const unsigned char *b, size_t len, const char *name)
+{
+    size_t shoff = le(b, 0x28, 8), shnum = le(b, 0x3c, 2), shstrndx = le(b, 0x3e, 2);
+    cr_assert(shoff + shnum * 64 <= len);
+    size_t strtab = le(b, shoff + shstrndx * 64 + 0x18, 8);
+    for (size_t i = 0; i < shnum; i++) {
+        size_t sh = shoff + i * 64;
+        if (strcmp((const char *)b + strtab + le(b, sh, 4), name) == 0)
+            return le(b, sh + 0x18, 8);
+    }
+    return 0;
+}
+
+Test(run, unsupported_relocation_type_is_refused)
+{
+    size_t len;
+    unsigned char *b = hello_bytes(&len);
+    size_t rela = section_offset(b, len, ".rela.dyn");
+    cr_assert(rela != 0, "hello.elf has no .rela.dyn");
+    cr_assert_eq(b[rela + 8], 8, "first relocation is not R_X86_64_RELATIVE");
+    b[rela + 8] = 1; /* R_X86_64_64: needs a symbol, which ksim does not resolve */
+    char offset[32];
+    snprintf(offset, sizeof(offset), "offset 0x%zx", rela + 8);
+    expect_refused(b, len, offset, "relocation type other than R_*_RELATIVE");
+    free(b);
+}
+
+Test(config, dump_is_json_and_round_trips)
+{
+    struct ksim_result r = RUN("config", "--dump");
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert(r.out[0] == '{', "not JSON: %s", r.out);
+    char *path = temp_file(r.out, strlen(r.out), ".json");
+    struct ksim_result again = RUN("config", "--dump", "--board", path);
+    cr_assert_eq(again.status, 0, "stderr: %s", again.err);
+    cr_assert_str_eq(again.out, r.out);
+    unlink(path);
+    free(path);
+    ksim_result_free(&r);
+    ksim_result_free(&again);
+}
+
+Test(config, every_default_is_explicit)
+{
+    struct ksim_result r = RUN("config", "--dump");
+    const char *keys[] = {"\"memory\"",  "\"ram\"",          "\"flash\"",     "\"mpu\"",
+                          "\"clock\"",   "\"frequency_hz\"", "\"scheduler\"", "\"fault_policy\"",
+                          "\"process\"", "\"stack_size\"",   "\"drivers\"",   "\"isolation\""};
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        cr_assert(strstr(r.out, keys[i]) != NULL, "%s missing from: %s", keys[i], r.out);
+    ksim_result_free(&r);
+}
+
+Test(config, bad_board_names_file_and_key)
+{
+    const char text[] = "{\"process\": {\"stak_size\": 4096}}";
+    char *path = temp_file(text, sizeof(text) - 1, ".json");
+    struct ksim_result r = RUN("run", "--board", path, app_path("hello"));
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, path) != NULL, "file not named: %s", r.err);
+    cr_assert(strstr(r.err, "process.stak_size") != NULL, "key not named: %s", r.err);
+    cr_assert(strstr(r.out, "Hello") == NULL, "ran despite a bad board");
+    unlink(path);
+    free(path);
+    ksim_result_free(&r);
+}
+
+Test(config, board_files_in_boards_run_hello)
+{
+    struct ksim_result r =
+        RUN("run", "--board", KSIM_SOURCE_DIR "/boards/nrf52840dk.json", app_path("hello"));
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert(strstr(r.out, "Hello") != NULL, "stdout: %s", r.out);
+    ksim_result_free(&r);
+}
