@@ -220,3 +220,88 @@ Test(config, board_files_in_boards_run_hello)
     cr_assert(strstr(r.out, "Hello") != NULL, "stdout: %s", r.out);
     ksim_result_free(&r);
 }
+
+Test(run, yield_modes_behave_as_trd104_says)
+{
+    struct ksim_result r = RUN("run", app_path("yield_modes"));
+    cr_assert_eq(r.status, 0, "stdout: %s stderr: %s", r.out, r.err);
+    cr_assert(strstr(r.out, "yield_modes ok") != NULL, "stdout: %s", r.out);
+    ksim_result_free(&r);
+}
+
+Test(run, nonzero_completion_code_exits_1)
+{
+    struct ksim_result r = RUN("run", app_path("exit_code"), app_path("hello"));
+    cr_assert_eq(r.status, 1, "stderr: %s", r.err);
+    cr_assert(strstr(r.out, "Hello") != NULL, "stdout: %s", r.out);
+    ksim_result_free(&r);
+}
+
+Test(run, process_waiting_forever_is_named)
+{
+    struct ksim_result r = RUN("run", app_path("wait_forever"));
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, "'wait_forever'") && strstr(r.err, "waits forever in yield-wait"),
+              "stderr: %s", r.err);
+    ksim_result_free(&r);
+}
+
+Test(run, faulting_app_is_stopped_and_others_run)
+{
+    struct ksim_result r = RUN("run", app_path("fault_null"), app_path("hello"));
+    cr_assert_eq(r.status, 3, "stderr: %s", r.err);
+    cr_assert(strstr(r.err, "'fault_null'") && strstr(r.err, "read at 0x00000000"), "stderr: %s",
+              r.err);
+    cr_assert(strstr(r.out, "Hello") != NULL, "the other app did not run: %s", r.out);
+    ksim_result_free(&r);
+}
+
+Test(run, fault_policy_restart_restarts_then_stops)
+{
+    struct ksim_result r = RUN("run", "--fault-policy", "restart:2", app_path("fault_null"));
+    cr_assert_eq(r.status, 3, "stderr: %s", r.err);
+    const char *p = r.out;
+    int runs = 0;
+    while ((p = strstr(p, "about to read")) != NULL) {
+        runs++;
+        p++;
+    }
+    cr_assert_eq(runs, 3, "expected the first run and two restarts, stdout: %s", r.out);
+    cr_assert(strstr(r.err, "restart 2") && !strstr(r.err, "restart 3"), "stderr: %s", r.err);
+    ksim_result_free(&r);
+}
+
+Test(run, fault_policy_panic_exits_4)
+{
+    struct ksim_result r = RUN("run", "--fault-policy", "panic", app_path("fault_null"));
+    cr_assert_eq(r.status, 4, "stderr: %s", r.err);
+    cr_assert(strstr(r.err, "kernel panic") != NULL, "stderr: %s", r.err);
+    ksim_result_free(&r);
+}
+
+Test(run, exit_restart_starts_fresh_until_the_end)
+{
+    struct ksim_result r = RUN("run", "--until", "1", app_path("restart_loop"));
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert(strstr(r.out, "run 1") && !strstr(r.out, "run 2"),
+              "data must be reset on every restart: %s", r.out);
+    cr_assert(strstr(r.err, "restart 5") != NULL, "expected about ten restarts: %s", r.err);
+    ksim_result_free(&r);
+}
+
+Test(run, real_clock_runs_the_same_apps)
+{
+    struct ksim_result r =
+        RUN("run", "--clock", "real", app_path("hello"), app_path("yield_modes"));
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert(strstr(r.out, "yield_modes ok") != NULL, "stdout: %s", r.out);
+    ksim_result_free(&r);
+}
+
+Test(run, isolation_off_says_so)
+{
+    struct ksim_result r = RUN("run", "--isolation", "off", app_path("hello"));
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert(strstr(r.err, "isolation off") != NULL, "stderr: %s", r.err);
+    ksim_result_free(&r);
+}
