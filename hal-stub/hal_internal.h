@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hal_mpu_model.h"
 #include "hal_stub.h"
 
 /* One process's execution context. */
@@ -38,6 +39,8 @@ struct hal_stub {
     void *altstack;
 
     /* MPU */
+    const struct hal_mpu_model *model;
+    struct hal_mpu_model_params model_params;
     int active_slot;
     struct hal_block active;
 
@@ -62,7 +65,7 @@ struct hal_stub {
 /* The stub whose process is running; the gate and signal handlers need it. */
 extern struct hal_stub *volatile hal__running;
 
-extern const struct hal_mpu_ops hal__mpu_page_ops;
+extern const struct hal_mpu_ops hal__mpu_ops;
 extern const struct hal_proc_ops hal__proc_ops;
 extern const struct hal_alarm_ops hal__alarm_ops;
 extern const struct hal_console_ops hal__console_ops;

@@ -58,9 +58,17 @@ struct hal_stub *hal_stub_create(const struct hal_stub_config *cfg, char *err, s
     }
     s->cfg = *cfg;
     s->active_slot = -1;
+    s->model = hal_mpu_model_find(cfg->mpu_model ? cfg->mpu_model : "page");
+    s->model_params.page_size = cfg->page_size;
+    s->model_params.pmp_entries = cfg->pmp_entries;
+    if (!s->model) {
+        snprintf(err, errlen, "unknown MPU model '%s'", cfg->mpu_model);
+        free(s);
+        return NULL;
+    }
     s->hal = (struct hal){
         .ctx = s,
-        .mpu = &hal__mpu_page_ops,
+        .mpu = &hal__mpu_ops,
         .proc = &hal__proc_ops,
         .alarm = &hal__alarm_ops,
         .console = &hal__console_ops,

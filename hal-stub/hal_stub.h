@@ -17,8 +17,10 @@ struct hal_stub_config {
     uintptr_t ram_base; /* app view of RAM, at its board address */
     size_t ram_size;
     size_t page_size;
-    bool isolation;  /* false: no page protection changes at all */
-    bool clock_real; /* false: virtual time */
+    const char *mpu_model; /* "page", ... (hal_mpu_model_find) */
+    unsigned pmp_entries;  /* riscv-pmp: 8 or 16 */
+    bool isolation;        /* false: no page protection changes at all */
+    bool clock_real;       /* false: virtual time */
     uint32_t frequency_hz;
     unsigned width_bits;
     unsigned max_procs;
@@ -29,6 +31,12 @@ struct hal_stub_config {
 struct hal_stub *hal_stub_create(const struct hal_stub_config *cfg, char *err, size_t errlen);
 void hal_stub_destroy(struct hal_stub *s);
 const struct hal *hal_stub_hal(struct hal_stub *s);
+
+struct hal_mpu_region;
+/* The MPU model's region configuration for block b (for reports); returns the count. */
+unsigned hal_stub_mpu_regions(struct hal_stub *s, const struct hal_block *b,
+                              struct hal_mpu_region *out, unsigned max);
+const char *hal_stub_mpu_model(const struct hal_stub *s);
 
 /* Time. The deadline is in nanoseconds of simulated time since start. */
 uint64_t hal_stub_now_ns(struct hal_stub *s);

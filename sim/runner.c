@@ -147,6 +147,8 @@ static int setup(struct runner *r, char *err, size_t errlen)
         .ram_base = (uintptr_t)b->ram.base,
         .ram_size = (size_t)b->ram.size,
         .page_size = (size_t)sysconf(_SC_PAGESIZE),
+        .mpu_model = b->mpu_model,
+        .pmp_entries = 8,
         .isolation = b->isolation == BOARD_ISOLATION_MPU,
         .clock_real = b->clock.mode == BOARD_CLOCK_REAL,
         .frequency_hz = b->clock.frequency_hz,

@@ -1,0 +1,149 @@
+/*
+ * MPU enforcement on the host: the board's model decides the regions, and
+ * the host MMU enforces them on the app view, page-granular. Protections
+ * follow the running process and change only when another process runs or
+ * the break moves.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "err.h"
+#include "hal_internal.h"
+#include "hal_mpu_model.h"
+
+static const struct hal_mpu_model *const models[] = {
+    &hal_mpu_model_page,
+};
+
+const struct hal_mpu_model *hal_mpu_model_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++)
+        if (strcmp(models[i]->name, name) == 0)
+            return models[i];
+    return NULL;
+}
+
+bool hal_mpu_regions_allow(const struct hal_mpu_region *r, unsigned n, uintptr_t addr, size_t len,
+                           unsigned access)
+{
+    uintptr_t a = addr;
+    if (len == 0)
+        return true;
+    if (addr + len < addr)
+        return false;
+    /* Walk forward: each byte must lie in some region granting `access`. */
+    while (a < addr + len) {
+        bool covered = false;
+        for (unsigned i = 0; i < n && !covered; i++) {
+            uint64_t sub = r[i].size / 8;
+            if ((r[i].access & access) != access || a < r[i].start ||
+                (uint64_t)(a - r[i].start) >= r[i].size)
+                continue;
+            if (r[i].subregions_off && sub && (r[i].subregions_off >> ((a - r[i].start) / sub)) & 1)
+                continue;
+            uint64_t end = r[i].start + r[i].size;
+            if (r[i].subregions_off && sub)
+                end = r[i].start + ((a - r[i].start) / sub + 1) * sub;
+            a = end > addr + len ? addr + len : (uintptr_t)end;
+            covered = true;
+        }
+        if (!covered)
+            return false;
+    }
+    return true;
+}
+
+static uintptr_t up(uintptr_t v, uintptr_t page)
+{
+    return (v + page - 1) & ~(page - 1);
+}
+
+static uintptr_t down(uintptr_t v, uintptr_t page)
+{
+    return v & ~(page - 1);
+}
+
+static void protect(uintptr_t lo, uintptr_t hi, int prot)
+{
+    if (hi > lo && mprotect((void *)lo, hi - lo, prot) != 0) {
+        perror("ksim: mprotect of the app view");
+        abort(); /* the memory map is ours: failing here is a ksim bug */
+    }
+}
+
+/* Applies b's regions: stack RW, image RX, data up to the break RW. */
+static void apply(struct hal_stub *s, const struct hal_block *b)
+{
+    uintptr_t page = s->cfg.page_size;
+    protect(b->stack_start, b->stack_end, PROT_READ | PROT_WRITE);
+    protect(down(b->image_start, page), up(b->image_end, page), PROT_READ | PROT_EXEC);
+    protect(down(b->data_start, page), up(b->brk, page), PROT_READ | PROT_WRITE);
+}
+
+static int mpu_plan_block(void *hal, uintptr_t free_start, uintptr_t free_end,
+                          const struct hal_block_req *req, struct hal_block *out)
+{
+    struct hal_stub *s = hal;
+    return s->model->plan_block(&s->model_params, free_start, free_end, req, out);
+}
+
+static void mpu_activate(void *hal, unsigned slot, const struct hal_block *b)
+{
+    struct hal_stub *s = hal;
+    if (!s->cfg.isolation)
+        return;
+    if (s->active_slot == (int)slot)
+        return; /* the same process again: nothing changes */
+    if (s->active_slot >= 0)
+        protect(s->active.start, s->active.end, PROT_NONE);
+    s->active_slot = (int)slot;
+    s->active = *b;
+    apply(s, b);
+}
+
+static int mpu_set_brk(void *hal, unsigned slot, struct hal_block *b, uintptr_t new_brk)
+{
+    struct hal_stub *s = hal;
+    uintptr_t page = s->cfg.page_size, old = b->brk;
+    if (s->model->check_brk(&s->model_params, b, new_brk) != 0)
+        return -KS_ENOMEM;
+    b->brk = new_brk;
+    if (!s->cfg.isolation || s->active_slot != (int)slot)
+        return 0;
+    s->active.brk = new_brk;
+    if (up(new_brk, page) > up(old, page))
+        protect(up(old, page), up(new_brk, page), PROT_READ | PROT_WRITE);
+    else if (up(new_brk, page) < up(old, page))
+        protect(up(new_brk, page), up(old, page), PROT_NONE);
+    return 0;
+}
+
+static void mpu_release(void *hal, unsigned slot, const struct hal_block *b)
+{
+    struct hal_stub *s = hal;
+    if (!s->cfg.isolation || s->active_slot != (int)slot)
+        return;
+    protect(b->start, b->end, PROT_NONE);
+    s->active_slot = -1;
+}
+
+const struct hal_mpu_ops hal__mpu_ops = {
+    .plan_block = mpu_plan_block,
+    .set_brk = mpu_set_brk,
+    .activate = mpu_activate,
+    .release = mpu_release,
+};
+
+unsigned hal_stub_mpu_regions(struct hal_stub *s, const struct hal_block *b,
+                              struct hal_mpu_region *out, unsigned max)
+{
+    return s->model->regions(&s->model_params, b, out, max);
+}
+
+const char *hal_stub_mpu_model(const struct hal_stub *s)
+{
+    return s->model->name;
+}
