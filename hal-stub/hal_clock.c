@@ -124,3 +124,11 @@ const struct hal_alarm_ops hal__alarm_ops = {
     .set_alarm = alarm_set,
     .disarm = alarm_disarm,
 };
+
+void hal__clock_charge_timeslice(struct hal_stub *s)
+{
+    if (s->cfg.clock_real)
+        return;
+    s->ticks += ns_to_ticks((uint64_t)s->cfg.timeslice_us * 1000u, s->cfg.frequency_hz);
+    check_due(s);
+}

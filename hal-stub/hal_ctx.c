@@ -71,7 +71,9 @@ HAL_ON_APP_STACK static void call_upcall(uintptr_t fn, const uintptr_t a[4])
     int a0 = (int)a[0], a1 = (int)a[1], a2 = (int)a[2];
     void *ud = (void *)a[3];
     void *values[4] = {&a0, &a1, &a2, &ud};
+    hal__sud_block();
     ffi_call(&upcall_cif, FFI_FN(fn), NULL, values);
+    hal__sud_allow();
 }
 
 /* True when the gate's register block is 4 aligned words of the process's RAM. */
@@ -101,6 +103,7 @@ HAL_ON_APP_STACK static void hal_gate(uint32_t cls, uintptr_t regs[4])
     struct hal__proc *p = s->current;
     uintptr_t ret[4], fn = 0, args[4];
 
+    hal__sud_allow();
     if (!regs_in_process(p, regs))
         stop_with_bad_gate(s, p, cls, regs);
     s->stop->kind = HAL_STOP_SYSCALL;
@@ -116,6 +119,7 @@ HAL_ON_APP_STACK static void hal_gate(uint32_t cls, uintptr_t regs[4])
         call_upcall(fn, args);
     }
     memcpy(regs, ret, sizeof(ret));
+    hal__sud_block();
 }
 
 /* First function on a new process stack: calls the entry point, never returns. */
@@ -129,12 +133,27 @@ HAL_ON_APP_STACK static void proc_main(void)
     uintptr_t a2 = p->args[2];
     ksim_gate_fn gate = hal_gate;
     void *values[5] = {&a0, &a1, &a2, &a3, &gate};
+    hal__sud_block();
     ffi_call(&entry_cif, FFI_FN(p->entry), NULL, values);
+    hal__sud_allow();
 
     s = hal__running; /* the entry returned: ABI.md makes that exit 0 */
     s->stop->kind = HAL_STOP_RETURNED;
     for (;;)
         back_to_kernel(s, s->current);
+}
+
+/* Called by hal__preempt_entry on the process stack after a timer tick in app code. */
+HAL_ON_APP_STACK void hal__preempted(void)
+{
+    struct hal_stub *s = hal__running;
+    if (s->preempt_requested) {
+        s->preempt_requested = false;
+        s->stop->kind = HAL_STOP_PREEMPTED;
+        back_to_kernel(s, s->current);
+        s = hal__running;
+    }
+    hal__sud_block(); /* back into app code */
 }
 
 /* --- the kernel side -------------------------------------------------------- */
@@ -149,6 +168,7 @@ static int proc_start(void *hal, unsigned slot, uintptr_t entry, uintptr_t stack
     p->live = true;
     p->stack_lo = stack_lo;
     p->stack_hi = stack_top;
+    p->code_lo = args[0];
     p->mem_lo = args[1];
     p->mem_hi = args[1] + args[2];
     p->entry = entry;
@@ -184,12 +204,17 @@ static void proc_run(void *hal, unsigned slot, struct hal_stop *stop)
         return;
     }
     s->stop = stop;
-    s->current = p;
+    s->preempt_requested = false;
+    s->run_start_tick = s->tick_count;
     hal__running = s;
+    s->current = p;
     asan_leave(&fake_stack, (const void *)p->stack_lo, p->stack_hi - p->stack_lo);
     hal__switch(&s->kernel_sp, p->sp);
     asan_arrive(fake_stack, NULL, NULL);
     s->current = NULL;
+    s->last_preempted = stop->kind == HAL_STOP_PREEMPTED;
+    if (s->last_preempted)
+        hal__clock_charge_timeslice(s);
 }
 
 static void proc_discard(void *hal, unsigned slot)

@@ -16,6 +16,7 @@ struct hal__proc {
     bool live;
     uintptr_t stack_lo, stack_hi;
     uintptr_t mem_lo, mem_hi; /* process RAM below the grant region */
+    uintptr_t code_lo;        /* start of the image: app code lies in [code_lo, mem_hi) */
     uintptr_t entry;
     uintptr_t args[4];
     uintptr_t ret[4]; /* what the interrupted system call returns */
@@ -37,6 +38,13 @@ struct hal_stub {
     const void *kstack_bottom;
     size_t kstack_size;
     void *altstack;
+
+    /* preemption */
+    bool preemption;
+    volatile bool preempt_requested;
+    volatile uint64_t tick_count;
+    uint64_t run_start_tick;
+    bool last_preempted;
 
     /* MPU */
     const struct hal_mpu_model *model;
@@ -82,6 +90,14 @@ int hal__fault_init(struct hal_stub *s, char *err, size_t errlen);
 void hal__fault_fini(struct hal_stub *s);
 /* From a signal handler: the running process stops with fault; never returns. */
 void hal__fault_to_kernel(struct hal_stub *s, const struct hal_fault *fault);
+
+int hal__preempt_init(struct hal_stub *s, char *err, size_t errlen);
+void hal__preempt_fini(struct hal_stub *s);
+/* Host system calls: allowed (kernel and gate code) or blocked (app code). */
+void hal__sud_allow(void);
+void hal__sud_block(void);
+/* Virtual clock: a preempted process used up a timeslice of time. */
+void hal__clock_charge_timeslice(struct hal_stub *s);
 
 void hal__clock_init(struct hal_stub *s);
 void hal__console_service(struct hal_stub *s, struct kernel *k);

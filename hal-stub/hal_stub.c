@@ -76,7 +76,8 @@ struct hal_stub *hal_stub_create(const struct hal_stub_config *cfg, char *err, s
         .chip = &chip_ops,
     };
     hal__clock_init(s);
-    if (hal__ctx_init(s, err, errlen) != 0 || hal__fault_init(s, err, errlen) != 0) {
+    if (hal__ctx_init(s, err, errlen) != 0 || hal__fault_init(s, err, errlen) != 0 ||
+        hal__preempt_init(s, err, errlen) != 0) {
         hal_stub_destroy(s);
         return NULL;
     }
@@ -87,6 +88,7 @@ void hal_stub_destroy(struct hal_stub *s)
 {
     if (!s)
         return;
+    hal__preempt_fini(s);
     hal__fault_fini(s);
     hal__ctx_fini(s);
     free(s->in_buf);
@@ -96,4 +98,9 @@ void hal_stub_destroy(struct hal_stub *s)
 const struct hal *hal_stub_hal(struct hal_stub *s)
 {
     return &s->hal;
+}
+
+bool hal_stub_last_preempted(const struct hal_stub *s)
+{
+    return s->last_preempted;
 }

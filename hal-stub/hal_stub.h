@@ -24,7 +24,8 @@ struct hal_stub_config {
     uint32_t frequency_hz;
     unsigned width_bits;
     unsigned max_procs;
-    int out_fd; /* console output */
+    uint32_t timeslice_us; /* preemption: a process runs about this long per turn */
+    int out_fd;            /* console output */
 };
 
 /* NULL with a message in err when the host refuses (alt stack, signals). */
@@ -45,6 +46,9 @@ bool hal_stub_deadline_ns(struct hal_stub *s, uint64_t *deadline);
 void hal_stub_advance_to(struct hal_stub *s, uint64_t t_ns);
 /* Real clock: reads the host clock and raises the alarm if it is due. */
 void hal_stub_poll_clock(struct hal_stub *s);
+
+/* Did the last process turn end by preemption (it computed a whole timeslice)? */
+bool hal_stub_last_preempted(const struct hal_stub *s);
 
 /* Console input from the host, and whether a process waits for some. */
 void hal_stub_console_input(struct hal_stub *s, const uint8_t *buf, size_t len);

@@ -41,4 +41,63 @@ hal__jump:
     ret
     .size hal__jump, . - hal__jump
 
+/*
+ * Preemption. A timer signal that lands in app code makes its handler push
+ * the interrupted pc below the red zone and return here instead. This saves
+ * every register the interrupted code may hold (flags, the caller-saved
+ * ones, and the whole XSAVE state: x87, SSE, AVX, AVX-512), calls
+ * hal__preempted (which returns when the kernel resumes the process),
+ * restores all of it and returns to the pc, skipping the red zone again.
+ */
+    .globl hal__preempt_entry
+    .type hal__preempt_entry, @function
+hal__preempt_entry:
+    pushfq
+    pushq %rax
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %rbx
+    pushq %rbp
+    movq %rsp, %rbx             /* rbx is callee-saved: it survives the call */
+    subq hal__xsave_size(%rip), %rsp
+    andq $-64, %rsp             /* XSAVE needs 64-byte alignment */
+    xorl %eax, %eax             /* XSAVE needs its header zeroed first */
+    movq %rax, 512(%rsp)
+    movq %rax, 520(%rsp)
+    movq %rax, 528(%rsp)
+    movq %rax, 536(%rsp)
+    movq %rax, 544(%rsp)
+    movq %rax, 552(%rsp)
+    movq %rax, 560(%rsp)
+    movq %rax, 568(%rsp)
+    movl $-1, %eax
+    movl $-1, %edx
+    xsave64 (%rsp)
+    cld                         /* the C code expects DF clear */
+    call hal__preempted
+    movl $-1, %eax
+    movl $-1, %edx
+    xrstor64 (%rsp)
+    movq %rbx, %rsp
+    popq %rbp
+    popq %rbx
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rax
+    popfq
+    ret $128
+    .size hal__preempt_entry, . - hal__preempt_entry
+
     .section .note.GNU-stack,"",@progbits

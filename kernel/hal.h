@@ -68,12 +68,13 @@ enum hal_stop_kind {
 };
 
 enum hal_fault_kind {
-    HAL_FAULT_MEMORY = 0,   /* SIGSEGV/SIGBUS: addr and access are valid */
-    HAL_FAULT_ILLEGAL = 1,  /* undefined instruction */
-    HAL_FAULT_ARITH = 2,    /* divide by zero and friends */
-    HAL_FAULT_TRAP = 3,     /* breakpoint */
-    HAL_FAULT_BAD_GATE = 4, /* gate called with registers outside the process */
-    HAL_FAULT_SYSCALL = 5,  /* kernel-detected: unknown class or yield type */
+    HAL_FAULT_MEMORY = 0,       /* SIGSEGV/SIGBUS: addr and access are valid */
+    HAL_FAULT_ILLEGAL = 1,      /* undefined instruction */
+    HAL_FAULT_ARITH = 2,        /* divide by zero and friends */
+    HAL_FAULT_TRAP = 3,         /* breakpoint */
+    HAL_FAULT_BAD_GATE = 4,     /* gate called with registers outside the process */
+    HAL_FAULT_SYSCALL = 5,      /* kernel-detected: unknown class or yield type */
+    HAL_FAULT_HOST_SYSCALL = 6, /* a host system call made directly by app code */
 };
 
 struct hal_fault {

@@ -66,6 +66,8 @@ static const char *fault_kind_text(enum hal_fault_kind k)
         return "system call with registers outside the process";
     case HAL_FAULT_SYSCALL:
         return "invalid system call";
+    case HAL_FAULT_HOST_SYSCALL:
+        return "host system call made directly (bypassing the gate)";
     }
     return "fault";
 }
@@ -154,6 +156,7 @@ static int setup(struct runner *r, char *err, size_t errlen)
         .frequency_hz = b->clock.frequency_hz,
         .width_bits = b->clock.width_bits,
         .max_procs = b->process.max_processes,
+        .timeslice_us = b->scheduler.timeslice_us,
         .out_fd = STDOUT_FILENO,
     };
     r->hal = hal_stub_create(&hc, err, errlen);
@@ -381,12 +384,31 @@ static void wait_for_events(struct runner *r)
         finish(r); /* nothing can ever wake anyone: deadlock, reported after */
 }
 
+/*
+ * Virtual time while a process computes: a preempted process was charged
+ * its timeslice; if it is the only one ready, nothing but time can change
+ * what it sees, so time jumps to the next deadline (or to --until).
+ */
+static void skip_spinning(struct runner *r)
+{
+    uint64_t deadline;
+    if (r->o->board->clock.mode != BOARD_CLOCK_VIRTUAL || !hal_stub_last_preempted(r->hal) ||
+        r->kernel.sched.count != 1)
+        return;
+    if (hal_stub_deadline_ns(r->hal, &deadline))
+        hal_stub_advance_to(r->hal, deadline);
+    else if (r->o->until_set)
+        hal_stub_advance_to(r->hal, r->until_ns);
+}
+
 static void on_idle(uv_idle_t *h)
 {
     struct runner *r = h->data;
     enum kernel_status st = KERNEL_RUNNABLE;
-    for (int i = 0; i < STEPS_PER_IDLE && st == KERNEL_RUNNABLE; i++)
+    for (int i = 0; i < STEPS_PER_IDLE && st == KERNEL_RUNNABLE; i++) {
         st = kernel_step(&r->kernel);
+        skip_spinning(r);
+    }
     if (until_passed(r, hal_stub_now_ns(r->hal)) || st == KERNEL_DONE || st == KERNEL_PANIC) {
         finish(r);
         return;

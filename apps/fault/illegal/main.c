@@ -1,0 +1,5 @@
+/* fault_illegal: an undefined instruction. */
+int main(void)
+{
+    __builtin_trap();
+}
