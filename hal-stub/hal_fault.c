@@ -43,15 +43,19 @@ static void fill_machine_state(struct hal_fault *f, int signo, const ucontext_t 
         unsigned long e = (unsigned long)g[REG_ERR];
         f->access = (e & 0x10) ? HAL_ACCESS_EXEC : (e & 0x2) ? HAL_ACCESS_WRITE : HAL_ACCESS_READ;
     }
-    f->regs[0] = (uintptr_t)g[REG_RDI];
-    f->regs[1] = (uintptr_t)g[REG_RSI];
-    f->regs[2] = (uintptr_t)g[REG_RDX];
-    f->regs[3] = (uintptr_t)g[REG_RSP];
+    static const int order[16] = {REG_RAX, REG_RBX, REG_RCX, REG_RDX, REG_RSI, REG_RDI,
+                                  REG_RBP, REG_R8,  REG_R9,  REG_R10, REG_R11, REG_R12,
+                                  REG_R13, REG_R14, REG_R15, REG_EFL};
+    for (int i = 0; i < 16; i++)
+        f->gpr[i] = (uintptr_t)g[order[i]];
+    f->ngpr = 16;
+    f->sp = (uintptr_t)g[REG_RSP];
 #elif defined(__aarch64__)
     f->pc = (uintptr_t)uc->uc_mcontext.pc;
-    for (int i = 0; i < 3; i++)
-        f->regs[i] = (uintptr_t)uc->uc_mcontext.regs[i];
-    f->regs[3] = (uintptr_t)uc->uc_mcontext.sp;
+    for (int i = 0; i < 16; i++)
+        f->gpr[i] = (uintptr_t)uc->uc_mcontext.regs[i];
+    f->ngpr = 16;
+    f->sp = (uintptr_t)uc->uc_mcontext.sp;
     (void)signo;
 #else
     (void)signo, (void)uc;
@@ -88,10 +92,9 @@ static void kernel_panic(int signo, const siginfo_t *si, const struct hal_fault 
     say(" in kernel code (not in an app)\n ");
     say_hex("addr", (uintptr_t)si->si_addr);
     say_hex("pc", f->pc);
-    say_hex("rdi", f->regs[0]);
-    say_hex("rsi", f->regs[1]);
-    say_hex("rdx", f->regs[2]);
-    say_hex("sp", f->regs[3]);
+    say_hex("sp", f->sp);
+    for (unsigned i = 0; i < f->ngpr && i < 6; i++)
+        say_hex("r", f->gpr[i]);
     say("\n");
     _exit(KSIM_EXIT_PANIC);
 }

@@ -84,7 +84,10 @@ struct hal_fault {
     uintptr_t pc;
     unsigned access; /* enum hal_access bits, 0 when unknown */
     uint32_t syscall_class;
-    uintptr_t regs[4];
+    uintptr_t regs[4]; /* r0..r3 of a bad system call */
+    uintptr_t sp;
+    uintptr_t gpr[16]; /* general registers at the fault, in the host's order */
+    unsigned ngpr;
 };
 
 struct hal_stop {

@@ -10,11 +10,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BOARD_NAME_MAX   64
-#define BOARD_TEXT_MAX   256
-#define BOARD_PATH_MAX   512
-#define BOARD_APPS_MAX   64
-#define BOARD_ERR_MAX    768
+#define BOARD_NAME_MAX 64
+#define BOARD_TEXT_MAX 256
+#define BOARD_PATH_MAX 512
+#define BOARD_APPS_MAX 64
+#define BOARD_ERR_MAX  768
 
 /* Address-space limit of a sanitizer build on x86-64: ASan's shadow starts here. */
 #define BOARD_ASAN_ADDR_LIMIT 0x7fff8000ull

@@ -14,6 +14,7 @@
 #include <uv.h>
 
 #include "appfile.h"
+#include "fault_report.h"
 #include "hal_stub.h"
 #include "kernel.h"
 #include "memmap.h"
@@ -51,69 +52,12 @@ struct runner {
     char in_buf[4096];
 };
 
-static const char *fault_kind_text(enum hal_fault_kind k)
-{
-    switch (k) {
-    case HAL_FAULT_MEMORY:
-        return "memory access violation";
-    case HAL_FAULT_ILLEGAL:
-        return "illegal instruction";
-    case HAL_FAULT_ARITH:
-        return "arithmetic fault";
-    case HAL_FAULT_TRAP:
-        return "breakpoint trap";
-    case HAL_FAULT_BAD_GATE:
-        return "system call with registers outside the process";
-    case HAL_FAULT_SYSCALL:
-        return "invalid system call";
-    case HAL_FAULT_HOST_SYSCALL:
-        return "host system call made directly (bypassing the gate)";
-    }
-    return "fault";
-}
-
-static const char *access_text(unsigned access)
-{
-    return access == HAL_ACCESS_WRITE  ? "write"
-           : access == HAL_ACCESS_EXEC ? "execute"
-           : access == HAL_ACCESS_READ ? "read"
-                                       : "access";
-}
-
-/* A short fault report in board terms (the full report is a later issue). */
-static void report_fault(const struct proc *p)
-{
-    const struct hal_fault *f = &p->last_fault;
-    const struct hal_block *b = &p->block;
-    fprintf(stderr, "ksim: process '%s' (id %u) faulted: %s", p->name, p->id,
-            fault_kind_text(f->kind));
-    if (f->kind == HAL_FAULT_MEMORY)
-        fprintf(stderr, ": %s at 0x%08lx", access_text(f->access), (unsigned long)f->addr);
-    if (f->kind == HAL_FAULT_SYSCALL || f->kind == HAL_FAULT_BAD_GATE)
-        fprintf(stderr, ": class %u, r0..r3 = 0x%lx 0x%lx 0x%lx 0x%lx", f->syscall_class,
-                (unsigned long)f->regs[0], (unsigned long)f->regs[1], (unsigned long)f->regs[2],
-                (unsigned long)f->regs[3]);
-    fprintf(stderr, "\n");
-    if (f->pc >= b->image_start && f->pc < b->image_end)
-        fprintf(stderr, "ksim:   pc 0x%08lx (image +0x%lx)\n", (unsigned long)f->pc,
-                (unsigned long)(f->pc - b->image_start));
-    else if (f->pc)
-        fprintf(stderr, "ksim:   pc 0x%lx (outside the app's image)\n", (unsigned long)f->pc);
-    fprintf(stderr,
-            "ksim:   memory: stack 0x%08lx-0x%08lx image 0x%08lx-0x%08lx data 0x%08lx-0x%08lx "
-            "break 0x%08lx grant 0x%08lx-0x%08lx\n",
-            (unsigned long)b->stack_start, (unsigned long)b->stack_end,
-            (unsigned long)b->image_start, (unsigned long)b->image_end,
-            (unsigned long)b->data_start, (unsigned long)b->data_end, (unsigned long)b->brk,
-            (unsigned long)b->grant_start, (unsigned long)b->end);
-}
-
 static void on_kernel_event(void *ctx, const struct kernel_event *ev)
 {
-    (void)ctx;
+    struct runner *r = ctx;
     switch (ev->kind) {
     case KEV_FAULT:
-        report_fault(ev->p);
+        fault_report_print(stderr, &r->kernel, r->hal, ev->p);
         break;
     case KEV_RESTART:
         fprintf(stderr, "ksim: process '%s' (id %u) restarts (restart %u)\n", ev->p->name,

@@ -1,0 +1,69 @@
+/*
+ * Issue 4's misbehaving apps, each beside the innocent victim: the victim
+ * still prints "victim ok", the report names the culprit and the fault, and
+ * ksim exits 3 (0 for the spinning app, ended by --until).
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "run_ksim.h"
+
+/* Arrays, not pointers: Criterion hands parameters to a re-executed worker. */
+struct misbehaviour {
+    char app[32];
+    char says[64]; /* a phrase the fault report must contain */
+};
+
+static struct misbehaviour cases[] = {
+    {"fault_null", "read at 0x00000000, in unmapped (a null pointer)"},
+    {"fault_kernel", "in the kernel's RAM"},
+    {"fault_neighbor", "in another process ('victim'"},
+    {"fault_grant", "in its own grant region"},
+    {"fault_flash_write", "write at 0x10000100, in flash"},
+    {"fault_exec_data", "execute at"},
+    {"fault_stack", "stack overflow"},
+    {"fault_illegal", "illegal instruction"},
+    {"fault_div0", "arithmetic fault"},
+    {"fault_syscall", "host system call made directly"},
+};
+
+ParameterizedTestParameters(faults, victim_survives)
+{
+    return cr_make_param_array(struct misbehaviour, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct misbehaviour *m, faults, victim_survives)
+{
+    char name[64];
+    snprintf(name, sizeof(name), "'%s'", m->app);
+    struct ksim_result r =
+        run_ksim((const char *const[]){"run", app_path("victim"), app_path(m->app), NULL}, NULL);
+    cr_assert_eq(r.status, 3, "%s: exit %d, stderr: %s", m->app, r.status, r.err);
+    cr_assert(strstr(r.out, "victim ok") != NULL, "%s: victim: %s", m->app, r.out);
+    cr_assert(strstr(r.err, name) != NULL, "%s not named: %s", m->app, r.err);
+    cr_assert(strstr(r.err, m->says) != NULL, "%s: report lacks '%s': %s", m->app, m->says, r.err);
+    cr_assert(strstr(r.err, "memory block:") && strstr(r.err, "MPU ("),
+              "%s: report lacks the block diagram or MPU regions: %s", m->app, r.err);
+    ksim_result_free(&r);
+}
+
+Test(faults, spinning_app_does_not_starve_the_victim)
+{
+    struct ksim_result r =
+        run_ksim((const char *const[]){"run", "--until", "20", app_path("victim"),
+                                       app_path("fault_spin"), NULL},
+                 NULL);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert(strstr(r.out, "victim ok") != NULL, "stdout: %s", r.out);
+    ksim_result_free(&r);
+}
+
+Test(faults, report_names_the_faulting_function)
+{
+    struct ksim_result r =
+        run_ksim((const char *const[]){"run", app_path("fault_null"), NULL}, NULL);
+    cr_assert(strstr(r.err, " main+0x") != NULL, "no symbol for the pc: %s", r.err);
+    ksim_result_free(&r);
+}
