@@ -74,13 +74,36 @@ static void protect(uintptr_t lo, uintptr_t hi, int prot)
     }
 }
 
-/* Applies b's regions: stack RW, image RX, data up to the break RW. */
-static void apply(struct hal_stub *s, const struct hal_block *b)
+/* b's accessible ranges, page-rounded: stack RW, image RX, data up to the break RW. */
+static void ranges(const struct hal_stub *s, const struct hal_block *b, uintptr_t lo[3],
+                   uintptr_t hi[3])
 {
     uintptr_t page = s->cfg.page_size;
-    protect(b->stack_start, b->stack_end, PROT_READ | PROT_WRITE);
-    protect(down(b->image_start, page), up(b->image_end, page), PROT_READ | PROT_EXEC);
-    protect(down(b->data_start, page), up(b->brk, page), PROT_READ | PROT_WRITE);
+    lo[0] = b->stack_start;
+    hi[0] = b->stack_end;
+    lo[1] = down(b->image_start, page);
+    hi[1] = up(b->image_end, page);
+    lo[2] = down(b->data_start, page);
+    hi[2] = up(b->brk, page);
+}
+
+static void apply(struct hal_stub *s, const struct hal_block *b)
+{
+    static const int prot[3] = {PROT_READ | PROT_WRITE, PROT_READ | PROT_EXEC,
+                                PROT_READ | PROT_WRITE};
+    uintptr_t lo[3], hi[3];
+    ranges(s, b, lo, hi);
+    for (int i = 0; i < 3; i++)
+        protect(lo[i], hi[i], prot[i]);
+}
+
+/* Only the pages that were accessible change: the rest of the block stays PROT_NONE. */
+static void revoke_block(struct hal_stub *s, const struct hal_block *b)
+{
+    uintptr_t lo[3], hi[3];
+    ranges(s, b, lo, hi);
+    for (int i = 0; i < 3; i++)
+        protect(lo[i], hi[i], PROT_NONE);
 }
 
 static int mpu_plan_block(void *hal, uintptr_t free_start, uintptr_t free_end,
@@ -98,7 +121,7 @@ static void mpu_activate(void *hal, unsigned slot, const struct hal_block *b)
     if (s->active_slot == (int)slot)
         return; /* the same process again: nothing changes */
     if (s->active_slot >= 0)
-        protect(s->active.start, s->active.end, PROT_NONE);
+        revoke_block(s, &s->active);
     s->active_slot = (int)slot;
     s->active = *b;
     apply(s, b);
@@ -126,7 +149,7 @@ static void mpu_release(void *hal, unsigned slot, const struct hal_block *b)
     struct hal_stub *s = hal;
     if (!s->cfg.isolation || s->active_slot != (int)slot)
         return;
-    protect(b->start, b->end, PROT_NONE);
+    revoke_block(s, b);
     s->active_slot = -1;
 }
 
