@@ -33,6 +33,13 @@
 
 struct hal_stub *volatile hal__running;
 
+#if defined(__x86_64__) && !defined(KSIM_SWITCH_UCONTEXT)
+void hal__gate_entry(uint32_t cls, uintptr_t regs[4]);
+#define GATE_FOR_APPS hal__gate_entry
+#else
+#define GATE_FOR_APPS hal__gate
+#endif
+
 static ffi_cif entry_cif, upcall_cif;
 static ffi_type *entry_args[5], *upcall_args[4];
 
@@ -96,8 +103,9 @@ HAL_ON_APP_STACK static void stop_with_bad_gate(struct hal_stub *s, struct hal__
         back_to_kernel(s, p); /* the kernel never resumes a faulted context */
 }
 
-/* The system-call entry handed to every app (ABI.md). */
-HAL_ON_APP_STACK static void hal_gate(uint32_t cls, uintptr_t regs[4])
+/* The system-call entry (ABI.md); apps get it through hal__gate_entry where one exists. */
+HAL_ON_APP_STACK void hal__gate(uint32_t cls, uintptr_t regs[4]);
+HAL_ON_APP_STACK void hal__gate(uint32_t cls, uintptr_t regs[4])
 {
     struct hal_stub *s = hal__running;
     struct hal__proc *p = s->current;
@@ -131,7 +139,7 @@ HAL_ON_APP_STACK static void proc_main(void)
 
     void *a0 = (void *)p->args[0], *a1 = (void *)p->args[1], *a3 = (void *)p->args[3];
     uintptr_t a2 = p->args[2];
-    ksim_gate_fn gate = hal_gate;
+    ksim_gate_fn gate = GATE_FOR_APPS;
     void *values[5] = {&a0, &a1, &a2, &a3, &gate};
     hal__sud_block();
     ffi_call(&entry_cif, FFI_FN(p->entry), NULL, values);

@@ -100,4 +100,43 @@ hal__preempt_entry:
     ret $128
     .size hal__preempt_entry, . - hal__preempt_entry
 
+/*
+ * The gate as apps see it: calls hal__gate, then clears every register the
+ * calling convention lets a callee clobber, so no host pointer left there by
+ * the kernel or libffi reaches the app. Callee-saved ones hold the app's own.
+ */
+    .globl hal__gate_entry
+    .type hal__gate_entry, @function
+hal__gate_entry:
+    subq $8, %rsp               /* keep the stack 16-byte aligned for the call */
+    call hal__gate
+    addq $8, %rsp
+    xorl %eax, %eax
+    xorl %ecx, %ecx
+    xorl %edx, %edx
+    xorl %esi, %esi
+    xorl %edi, %edi
+    xorl %r8d, %r8d
+    xorl %r9d, %r9d
+    xorl %r10d, %r10d
+    xorl %r11d, %r11d
+    pxor %xmm0, %xmm0
+    pxor %xmm1, %xmm1
+    pxor %xmm2, %xmm2
+    pxor %xmm3, %xmm3
+    pxor %xmm4, %xmm4
+    pxor %xmm5, %xmm5
+    pxor %xmm6, %xmm6
+    pxor %xmm7, %xmm7
+    pxor %xmm8, %xmm8
+    pxor %xmm9, %xmm9
+    pxor %xmm10, %xmm10
+    pxor %xmm11, %xmm11
+    pxor %xmm12, %xmm12
+    pxor %xmm13, %xmm13
+    pxor %xmm14, %xmm14
+    pxor %xmm15, %xmm15
+    ret
+    .size hal__gate_entry, . - hal__gate_entry
+
     .section .note.GNU-stack,"",@progbits
