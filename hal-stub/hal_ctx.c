@@ -171,6 +171,7 @@ static int proc_start(void *hal, unsigned slot, uintptr_t entry, uintptr_t stack
 {
     struct hal_stub *s = hal;
     struct hal__proc *p = &s->procs[slot];
+    hal__free_context(p->sp);
     memset(p, 0, sizeof(*p));
     p->sp = NULL; /* the first frame is built at the first run, when the stack is accessible */
     p->live = true;
@@ -228,6 +229,8 @@ static void proc_run(void *hal, unsigned slot, struct hal_stop *stop)
 static void proc_discard(void *hal, unsigned slot)
 {
     struct hal_stub *s = hal;
+    hal__free_context(s->procs[slot].sp);
+    s->procs[slot].sp = NULL;
     s->procs[slot].live = false;
 }
 
@@ -285,6 +288,9 @@ int hal__ctx_init(struct hal_stub *s, char *err, size_t errlen)
 
 void hal__ctx_fini(struct hal_stub *s)
 {
+    for (unsigned i = 0; s->procs && i < s->cfg.max_procs; i++)
+        hal__free_context(s->procs[i].sp);
+    hal__free_context(s->kernel_sp);
     free(s->procs);
     s->procs = NULL;
 }

@@ -83,6 +83,8 @@ extern const struct hal_debug_ops hal__debug_ops;
 void hal__switch(void **save_sp, void *load_sp);
 void hal__jump(void *load_sp);
 void *hal__init_stack(uintptr_t lo, uintptr_t top, void (*entry)(void));
+/* Frees what a saved context owns (a ucontext; nothing for the assembly switch). */
+void hal__free_context(void *sp);
 
 int hal__ctx_init(struct hal_stub *s, char *err, size_t errlen);
 void hal__ctx_fini(struct hal_stub *s);

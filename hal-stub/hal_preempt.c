@@ -172,6 +172,8 @@ int hal__preempt_init(struct hal_stub *s, char *err, size_t errlen)
         return -1;
     }
     s->preemption = true;
+#else
+    s->preemption = false; /* no trampoline for this switch: turns end at system calls */
 #endif
     return 0;
 }

@@ -13,4 +13,9 @@ void *hal__init_stack(uintptr_t lo, uintptr_t top, void (*entry)(void))
     *--sp = ((uintptr_t)0x037f << 32) | 0x1f80; /* x87 control word, MXCSR defaults */
     return sp;
 }
+
+void hal__free_context(void *sp)
+{
+    (void)sp; /* a saved stack pointer owns nothing */
+}
 #endif

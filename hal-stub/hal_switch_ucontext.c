@@ -33,3 +33,8 @@ void *hal__init_stack(uintptr_t lo, uintptr_t top, void (*entry)(void))
     makecontext(uc, entry, 0);
     return uc;
 }
+
+void hal__free_context(void *sp)
+{
+    free(sp);
+}
