@@ -34,6 +34,7 @@ int kernel_init(struct kernel *k, const struct hal *hal, const struct kernel_con
     k->nprocs = nprocs;
     k->next_id = 0;
     k->current = -1;
+    k->last_run = -1;
     k->console.tx_slot = -1;
     k->console.rx_slot = -1;
     sched_init(&k->sched);
@@ -54,11 +55,23 @@ int kernel_driver_index(const struct kernel *k, uint32_t num)
     return -1;
 }
 
+void kernel_emit_event(struct kernel *k, const struct kernel_event *ev)
+{
+    if (k->on_event)
+        k->on_event(k->event_ctx, ev);
+}
+
 void kernel_emit(struct kernel *k, enum kernel_event_kind kind, const struct proc *p)
 {
-    if (k->on_event) {
-        struct kernel_event ev = {kind, p};
-        k->on_event(k->event_ctx, &ev);
+    struct kernel_event ev = {kind, p, 0, NULL, NULL, NULL};
+    kernel_emit_event(k, &ev);
+}
+
+void kernel_trace_upcall(struct kernel *k, const struct proc *p, const struct upcall_event *u)
+{
+    if (k->trace_syscalls) {
+        struct kernel_event ev = {KEV_UPCALL, p, 0, NULL, NULL, u};
+        kernel_emit_event(k, &ev);
     }
 }
 
@@ -167,6 +180,7 @@ static bool prepare_resume(struct kernel *k, struct proc *p)
             return false;
         const struct upcall_event *ev = upcall_queue_at(&p->upcalls, (unsigned)i);
         const uintptr_t regs[4] = {ev->args[0], ev->args[1], ev->args[2], 0};
+        kernel_trace_upcall(k, p, ev);
         hal->proc->set_return(hal->ctx, p->slot, regs);
         upcall_queue_remove(&p->upcalls, (unsigned)i);
     } else if (p->state != PROC_RUNNING) {
@@ -180,8 +194,19 @@ static bool prepare_resume(struct kernel *k, struct proc *p)
 static bool on_syscall(struct kernel *k, struct proc *p, struct hal_stop *stop)
 {
     const struct hal *hal = k->hal;
+    uintptr_t in[4];
     p->syscalls++;
-    switch (syscall_handle(k, p, stop->syscall_class, stop->regs)) {
+    if (k->trace_syscalls)
+        klib_copy(in, stop->regs, sizeof(in));
+    enum syscall_next next = syscall_handle(k, p, stop->syscall_class, stop->regs);
+    if (k->trace_syscalls) {
+        struct kernel_event ev = {KEV_SYSCALL, p, stop->syscall_class, in,
+                                  next == SYSCALL_RETURN || next == SYSCALL_UPCALL ? stop->regs
+                                                                                 : NULL,
+                                  NULL};
+        kernel_emit_event(k, &ev);
+    }
+    switch (next) {
     case SYSCALL_RETURN:
         hal->proc->set_return(hal->ctx, p->slot, stop->regs);
         return true;
@@ -209,6 +234,10 @@ static void run_turn(struct kernel *k, struct proc *p)
 
     hal->mpu->activate(hal->ctx, p->slot, &p->block);
     k->current = (int)p->slot;
+    if (k->last_run != (int)p->slot) {
+        k->last_run = (int)p->slot;
+        kernel_emit(k, KEV_SWITCH, p);
+    }
     for (unsigned n = 0; n < KERNEL_TURN_SYSCALLS; n++) {
         hal->proc->run(hal->ctx, p->slot, &stop);
         bool goes_on = false;

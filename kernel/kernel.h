@@ -48,11 +48,18 @@ enum kernel_event_kind {
     KEV_RESTART,   /* about to restart after exit-restart or a fault */
     KEV_FAULT,     /* faulted: p->last_fault; the policy is applied after */
     KEV_PANIC,     /* the fault policy stopped the whole kernel */
+    KEV_SYSCALL,   /* a system call was handled (only when trace_syscalls is set) */
+    KEV_UPCALL,    /* an upcall is about to run, or WaitFor returns its arguments */
+    KEV_SWITCH,    /* a different process starts running */
 };
 
 struct kernel_event {
     enum kernel_event_kind kind;
     const struct proc *p;
+    uint32_t syscall_class;            /* KEV_SYSCALL */
+    const uintptr_t *in;               /* KEV_SYSCALL: r0..r3 as passed */
+    const uintptr_t *out;              /* KEV_SYSCALL: r0..r3 returned (NULL: none yet) */
+    const struct upcall_event *upcall; /* KEV_UPCALL */
 };
 
 /* Console state shared by every process (one UART). */
@@ -88,6 +95,8 @@ struct kernel {
 
     void (*on_event)(void *ctx, const struct kernel_event *ev);
     void *event_ctx;
+    bool trace_syscalls; /* report every system call and upcall (costs a call each) */
+    int last_run;        /* slot that ran last, for KEV_SWITCH */
 };
 
 /*
@@ -130,5 +139,8 @@ struct proc *kernel_proc_by_id(struct kernel *k, int slot, uint32_t id);
 
 /* Reports an event to the embedder. */
 void kernel_emit(struct kernel *k, enum kernel_event_kind kind, const struct proc *p);
+void kernel_emit_event(struct kernel *k, const struct kernel_event *ev);
+/* Tracing only: an upcall about to run, or WaitFor about to return its arguments. */
+void kernel_trace_upcall(struct kernel *k, const struct proc *p, const struct upcall_event *u);
 
 #endif /* KSIM_KERNEL_KERNEL_H */

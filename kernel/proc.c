@@ -140,6 +140,7 @@ bool proc_take_deliverable(struct kernel *k, struct proc *p)
         upcall_queue_remove(&p->upcalls, 0);
         if (up.fn == 0)
             continue; /* Null Upcall: Yield-Wait and NoWait discard it */
+        kernel_trace_upcall(k, p, &ev);
         p->deliver_fn = up.fn;
         p->deliver_args[0] = ev.args[0];
         p->deliver_args[1] = ev.args[1];

@@ -109,6 +109,7 @@ static enum syscall_next sys_yield(struct sys_ctx *c)
             return SYSCALL_BLOCK;
         }
         const struct upcall_event *ev = upcall_queue_at(&p->upcalls, (unsigned)i);
+        kernel_trace_upcall(c->k, p, ev);
         c->regs[0] = ev->args[0];
         c->regs[1] = ev->args[1];
         c->regs[2] = ev->args[2];

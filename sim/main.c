@@ -21,6 +21,8 @@ static const char usage_text[] =
     "  --until SECONDS        end the run after this much (virtual) time\n"
     "  --isolation mpu|off    page protections follow the running process (default mpu)\n"
     "  --fault-policy P       panic, stop or restart:N\n"
+    "  --trace FILE           write a Chrome Trace Event JSON trace (Perfetto, chrome://tracing)\n"
+    "  --trace-filter SPEC    only these: proc=NAME,driver=NUMBER,...\n"
     "\n"
     "exit status: 0 all apps ended with code 0 (or --until came), 1 an app ended with a\n"
     "non-zero code or waits forever, 2 bad input, 3 an app faulted, 4 kernel panic\n";
@@ -49,6 +51,7 @@ static int load_board(struct board *b, const char *path)
 
 struct run_args {
     const char *board_file;
+    const char *trace, *trace_filter;
     const char *clock, *isolation, *fault_policy;
     bool until_set;
     double until;
@@ -108,6 +111,8 @@ static int cmd_run(int argc, char **argv)
         {"until", required_argument, NULL, 'u'},
         {"isolation", required_argument, NULL, 'i'},
         {"fault-policy", required_argument, NULL, 'f'},
+        {"trace", required_argument, NULL, 't'},
+        {"trace-filter", required_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -133,6 +138,12 @@ static int cmd_run(int argc, char **argv)
         case 'f':
             a.fault_policy = optarg;
             break;
+        case 't':
+            a.trace = optarg;
+            break;
+        case 'T':
+            a.trace_filter = optarg;
+            break;
         case 'h':
             fputs(usage_text, stdout);
             return 0;
@@ -154,6 +165,8 @@ static int cmd_run(int argc, char **argv)
             .napps = (size_t)(argc - optind),
             .until_set = a.until_set,
             .until_s = a.until,
+            .trace_path = a.trace,
+            .trace_filter = a.trace_filter,
         };
         rc = sim_run(&o);
     }

@@ -18,6 +18,7 @@
 #include "hal_stub.h"
 #include "kernel.h"
 #include "memmap.h"
+#include "trace.h"
 
 #define STEPS_PER_IDLE 256 /* kernel turns between two looks at host I/O */
 
@@ -40,6 +41,7 @@ struct runner {
     bool until_reached;
     bool stdin_started, stdin_eof;
     uint64_t until_ns;
+    struct trace *trace;
 
     uv_loop_t loop;
     uv_idle_t idle;
@@ -55,6 +57,8 @@ struct runner {
 static void on_kernel_event(void *ctx, const struct kernel_event *ev)
 {
     struct runner *r = ctx;
+    if (r->trace)
+        trace_kernel_event(r->trace, ev, hal_stub_now_ns(r->hal));
     switch (ev->kind) {
     case KEV_FAULT:
         fault_report_print(stderr, &r->kernel, r->hal, ev->p);
@@ -67,8 +71,7 @@ static void on_kernel_event(void *ctx, const struct kernel_event *ev)
         fprintf(stderr, "ksim: kernel panic: fault policy 'panic' after process '%s' faulted\n",
                 ev->p->name);
         break;
-    case KEV_START:
-    case KEV_EXIT:
+    default:
         break;
     }
 }
@@ -133,6 +136,12 @@ static int setup(struct runner *r, char *err, size_t errlen)
     }
     r->kernel.on_event = on_kernel_event;
     r->kernel.event_ctx = r;
+    if (r->o->trace_path) {
+        r->trace = trace_open(r->o->trace_path, r->o->trace_filter, b->name, err, errlen);
+        if (!r->trace)
+            return -1;
+        r->kernel.trace_syscalls = true;
+    }
     return 0;
 }
 
@@ -414,6 +423,8 @@ static void close_handle(uv_handle_t *h, void *arg)
 
 static void teardown(struct runner *r)
 {
+    trace_close(r->trace); /* only on the error paths: sim_run closes it otherwise */
+    r->trace = NULL;
     uv_walk(&r->loop, close_handle, NULL);
     uv_run(&r->loop, UV_RUN_DEFAULT);
     uv_loop_close(&r->loop);
@@ -458,6 +469,12 @@ int sim_run(const struct sim_run_options *o)
     if (!r->until_reached && kernel_status(&r->kernel) == KERNEL_IDLE)
         blocked = report_blocked(r);
     status = exit_status(r, blocked);
+    if (r->trace && trace_close(r->trace) != 0) {
+        fprintf(stderr, "ksim: --trace: %s: could not write the whole trace\n", o->trace_path);
+        if (status == SIM_EXIT_OK)
+            status = SIM_EXIT_BAD_INPUT;
+    }
+    r->trace = NULL;
     teardown(r);
     free(r);
     return status;

@@ -25,7 +25,9 @@ struct sim_run_options {
     const char *const *apps;
     size_t napps;
     bool until_set;
-    double until_s; /* virtual (or real) seconds after which the run ends */
+    double until_s;           /* virtual (or real) seconds after which the run ends */
+    const char *trace_path;   /* --trace FILE, or NULL */
+    const char *trace_filter; /* --trace-filter SPEC, or NULL */
 };
 
 /* Runs to the end; returns an enum sim_exit. */
