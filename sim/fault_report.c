@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "elf_symbols.h"
-#include "hal_mpu_model.h"
+#include "memview.h"
 
 static const char *kind_text(enum hal_fault_kind k)
 {
@@ -126,67 +126,6 @@ static void print_registers(FILE *o, const struct hal_fault *f)
     fprintf(o, "\n");
 }
 
-static void print_mpu(FILE *o, struct hal_stub *hal, const struct hal_block *b)
-{
-    struct hal_mpu_region r[HAL_MPU_MAX_REGIONS];
-    unsigned n = hal_stub_mpu_regions(hal, b, r, HAL_MPU_MAX_REGIONS);
-    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-    fprintf(o, "  MPU (%s model), %u regions:\n", hal_stub_mpu_model(hal), n);
-    for (unsigned i = 0; i < n; i++) {
-        fprintf(o, "    %u: 0x%08" PRIxPTR "-0x%08" PRIxPTR " %c%c%c %-5s %s", i, r[i].start,
-                (uintptr_t)(r[i].start + r[i].size), r[i].access & HAL_ACCESS_READ ? 'r' : '-',
-                r[i].access & HAL_ACCESS_WRITE ? 'w' : '-',
-                r[i].access & HAL_ACCESS_EXEC ? 'x' : '-', r[i].mode, r[i].what);
-        if (r[i].subregions_off)
-            fprintf(o, " (subregions off: 0x%02x)", r[i].subregions_off);
-        if (r[i].start % page || (r[i].start + r[i].size) % page)
-            fprintf(o, " [the board's MPU allows this exact boundary; the host enforces pages]");
-        fprintf(o, "\n");
-    }
-}
-
-static void diagram_line(FILE *o, uintptr_t addr, const char *label)
-{
-    fprintf(o, "    0x%08" PRIxPTR " +------------------------+ %s\n", addr, label);
-}
-
-static void diagram_box(FILE *o, const char *what, uintptr_t size, const char *note)
-{
-    char text[32];
-    if (size >= 1024)
-        snprintf(text, sizeof(text), "%s %" PRIuPTR " KiB", what, size / 1024);
-    else
-        snprintf(text, sizeof(text), "%s %" PRIuPTR " B", what, size);
-    fprintf(o, "               | %-22s | %s\n", text, note);
-}
-
-/* The process memory block, top (high addresses) first. */
-static void print_block(FILE *o, const struct hal_block *b)
-{
-    fprintf(o, "  memory block:\n");
-    diagram_line(o, b->end, "end");
-    diagram_box(o, "grant", b->end - b->grant_start, "kernel only");
-    diagram_line(o, b->grant_start, "grant start");
-    diagram_box(o, "free", b->grant_start - b->brk, "heap grows up with brk/sbrk");
-    diagram_line(o, b->brk, "break");
-    diagram_box(o, "heap", b->brk - b->data_end, "");
-    diagram_line(o, b->data_end, "end of bss");
-    diagram_box(o, "data+bss", b->data_end - b->data_start, "");
-    diagram_line(o, b->data_start, "data");
-    if (b->data_start > b->image_end) {
-        diagram_box(o, "padding", b->data_start - b->image_end, "");
-        diagram_line(o, b->image_end, "image end");
-    }
-    diagram_box(o, "image", b->image_end - b->image_start, "code, read-only");
-    diagram_line(o, b->image_start, "image");
-    if (b->image_start > b->stack_end) {
-        diagram_box(o, "padding", b->image_start - b->stack_end, "");
-        diagram_line(o, b->stack_end, "stack top");
-    }
-    diagram_box(o, "stack", b->stack_end - b->stack_start, "grows down; overflow faults");
-    diagram_line(o, b->start, "start");
-}
-
 void fault_report_print(FILE *o, const struct kernel *k, struct hal_stub *hal, const struct proc *p)
 {
     const struct hal_fault *f = &p->last_fault;
@@ -207,8 +146,8 @@ void fault_report_print(FILE *o, const struct kernel *k, struct hal_stub *hal, c
     if (f->pc)
         print_pc(o, p, f->pc);
     print_registers(o, f);
-    print_mpu(o, hal, &p->block);
-    print_block(o, &p->block);
+    memview_mpu(o, hal, &p->block);
+    memview_block(o, &p->block);
     fprintf(
         o, "  history:    %" PRIu32 " fault(s), %" PRIu32 " restart(s), %" PRIu64 " system calls\n",
         p->faults, p->restarts, p->syscalls);

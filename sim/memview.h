@@ -1,0 +1,14 @@
+/* Text pictures of a process memory block and its MPU regions. */
+#ifndef KSIM_SIM_MEMVIEW_H
+#define KSIM_SIM_MEMVIEW_H
+
+#include <stdio.h>
+
+#include "hal_stub.h"
+
+/* The MPU model's regions for block b. */
+void memview_mpu(FILE *out, struct hal_stub *hal, const struct hal_block *b);
+/* The block, highest address first, each part labelled with its board address. */
+void memview_block(FILE *out, const struct hal_block *b);
+
+#endif /* KSIM_SIM_MEMVIEW_H */
