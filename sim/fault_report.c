@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "elf_symbols.h"
+#include "hal_mpu_model.h"
 #include "memview.h"
 
 static const char *kind_text(enum hal_fault_kind k)
@@ -126,6 +127,19 @@ static void print_registers(FILE *o, const struct hal_fault *f)
     fprintf(o, "\n");
 }
 
+/* The host enforces whole pages; say so when the board's own MPU would have allowed this. */
+static void note_finer_mpu(FILE *o, struct hal_stub *hal, const struct proc *p,
+                           const struct hal_fault *f)
+{
+    struct hal_mpu_region r[HAL_MPU_MAX_REGIONS];
+    unsigned n = hal_stub_mpu_regions(hal, &p->block, r, HAL_MPU_MAX_REGIONS);
+    if (f->access && hal_mpu_regions_allow(r, n, f->addr, 1, f->access))
+        fprintf(o,
+                "  note:       the board's %s MPU would allow this access; the host "
+                "enforces whole pages\n",
+                hal_stub_mpu_model(hal));
+}
+
 void fault_report_print(FILE *o, const struct kernel *k, struct hal_stub *hal, const struct proc *p)
 {
     const struct hal_fault *f = &p->last_fault;
@@ -142,6 +156,7 @@ void fault_report_print(FILE *o, const struct kernel *k, struct hal_stub *hal, c
         where(k, p, f->addr, place, sizeof(place));
         fprintf(o, "  access:     %s at 0x%08" PRIxPTR ", in %s\n", access_text(f->access), f->addr,
                 place);
+        note_finer_mpu(o, hal, p, f);
     }
     if (f->pc)
         print_pc(o, p, f->pc);
