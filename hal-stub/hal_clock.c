@@ -57,20 +57,30 @@ uint64_t hal_stub_now_ns(struct hal_stub *s)
 
 bool hal_stub_deadline_ns(struct hal_stub *s, uint64_t *deadline)
 {
-    if (!s->armed)
-        return false;
+    uint64_t input;
+    bool has_input = hal__gpio_next_ns(s, &input); /* a scheduled button or pin change */
+    if (!s->armed) {
+        if (has_input)
+            *deadline = input;
+        return has_input;
+    }
     *deadline = ticks_to_ns(s->deadline_ticks, s->cfg.frequency_hz);
+    if (has_input && input < *deadline)
+        *deadline = input;
     return true;
 }
 
 void hal_stub_advance_to(struct hal_stub *s, uint64_t t_ns)
 {
     uint64_t t = ns_to_ticks(t_ns, s->cfg.frequency_hz);
-    if (s->armed && s->deadline_ticks <= t)
+    bool stops_at_alarm = s->armed && s->deadline_ticks <= t;
+    if (stops_at_alarm)
         t = s->deadline_ticks > s->ticks ? s->deadline_ticks : s->ticks;
     if (t > s->ticks)
         s->ticks = t;
     check_due(s);
+    if (!stops_at_alarm)
+        hal__gpio_reached(s, t_ns); /* inputs due by t_ns apply, whatever the tick rounding */
 }
 
 void hal__clock_init(struct hal_stub *s)

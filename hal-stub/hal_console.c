@@ -46,8 +46,10 @@ static void feed_receive(struct hal_stub *s)
     size_t n = s->rx_want - s->rx_have;
     if (n > s->in_len)
         n = s->in_len;
-    memcpy(s->rx_dst + s->rx_have, s->in_buf, n);
-    memmove(s->in_buf, s->in_buf + n, s->in_len - n);
+    if (n > 0) { /* in_buf is NULL until the first input arrives */
+        memcpy(s->rx_dst + s->rx_have, s->in_buf, n);
+        memmove(s->in_buf, s->in_buf + n, s->in_len - n);
+    }
     s->in_len -= n;
     s->rx_have += n;
     /* At end of input a partial receive completes with what arrived. */
@@ -83,6 +85,8 @@ static void console_abort_read(void *hal)
 
 void hal_stub_console_input(struct hal_stub *s, const uint8_t *buf, size_t len)
 {
+    if (len == 0)
+        return;
     if (s->in_len + len > s->in_cap) {
         size_t cap = (s->in_len + len) * 2;
         uint8_t *nb = realloc(s->in_buf, cap);

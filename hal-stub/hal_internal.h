@@ -68,6 +68,10 @@ struct hal_stub {
     size_t rx_want, rx_have;
     uint8_t *in_buf; /* bytes typed before anyone asked */
     size_t in_len, in_cap;
+
+    /* LEDs, buttons, pins and scheduled inputs (hal_gpio.c); random numbers (hal_rng.c) */
+    struct hal__gpio *gpio;
+    uint64_t rng_state[4];
 };
 
 /* The stub whose process is running; the gate and signal handlers need it. */
@@ -78,6 +82,8 @@ extern const struct hal_proc_ops hal__proc_ops;
 extern const struct hal_alarm_ops hal__alarm_ops;
 extern const struct hal_console_ops hal__console_ops;
 extern const struct hal_debug_ops hal__debug_ops;
+extern const struct hal_gpio_ops hal__gpio_ops;
+extern const struct hal_rng_ops hal__rng_ops;
 
 /* Context switch (assembly or ucontext). */
 void hal__switch(void **save_sp, void *load_sp);
@@ -104,5 +110,16 @@ void hal__clock_charge_timeslice(struct hal_stub *s);
 void hal__clock_init(struct hal_stub *s);
 void hal__console_service(struct hal_stub *s, struct kernel *k);
 bool hal__console_pending(const struct hal_stub *s);
+
+int hal__gpio_init(struct hal_stub *s, char *err, size_t errlen);
+void hal__gpio_fini(struct hal_stub *s);
+/* Applies inputs that are due; true when interrupts wait for the kernel. */
+bool hal__gpio_pending(struct hal_stub *s);
+void hal__gpio_service(struct hal_stub *s, struct kernel *k);
+/* The time of the next scheduled input, if any. */
+bool hal__gpio_next_ns(const struct hal_stub *s, uint64_t *t_ns);
+/* The virtual clock was moved to t_ns (its ticks may round below it). */
+void hal__gpio_reached(struct hal_stub *s, uint64_t t_ns);
+void hal__rng_init(struct hal_stub *s);
 
 #endif /* KSIM_HAL_INTERNAL_H */

@@ -16,6 +16,8 @@
 
 static const struct hal_mpu_model *const models[] = {
     &hal_mpu_model_page,
+    &hal_mpu_model_pmsav7,
+    &hal_mpu_model_pmp,
 };
 
 const struct hal_mpu_model *hal_mpu_model_find(const char *name)

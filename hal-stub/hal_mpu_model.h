@@ -52,5 +52,7 @@ bool hal_mpu_regions_allow(const struct hal_mpu_region *r, unsigned n, uintptr_t
 const struct hal_mpu_model *hal_mpu_model_find(const char *name);
 
 extern const struct hal_mpu_model hal_mpu_model_page;
+extern const struct hal_mpu_model hal_mpu_model_pmsav7; /* "cortex-m-pmsav7" */
+extern const struct hal_mpu_model hal_mpu_model_pmp;    /* "riscv-pmp" */
 
 #endif /* KSIM_HAL_MPU_MODEL_H */

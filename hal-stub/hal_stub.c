@@ -31,7 +31,9 @@ static bool chip_has_pending(void *hal)
     struct hal_stub *s = hal;
     if (s->cfg.clock_real)
         hal_stub_poll_clock(s);
-    return s->alarm_pending || hal__console_pending(s);
+    /* hal__gpio_pending first: it also applies inputs whose time has come. */
+    bool gpio = hal__gpio_pending(s);
+    return gpio || s->alarm_pending || hal__console_pending(s);
 }
 
 static void chip_service_pending(void *hal, struct kernel *k)
@@ -42,6 +44,7 @@ static void chip_service_pending(void *hal, struct kernel *k)
         kernel_alarm_fired(k);
     }
     hal__console_service(s, k);
+    hal__gpio_service(s, k);
 }
 
 static const struct hal_chip_ops chip_ops = {
@@ -74,10 +77,13 @@ struct hal_stub *hal_stub_create(const struct hal_stub_config *cfg, char *err, s
         .console = &hal__console_ops,
         .debug = &hal__debug_ops,
         .chip = &chip_ops,
+        .gpio = &hal__gpio_ops,
+        .rng = &hal__rng_ops,
     };
     hal__clock_init(s);
-    if (hal__ctx_init(s, err, errlen) != 0 || hal__fault_init(s, err, errlen) != 0 ||
-        hal__preempt_init(s, err, errlen) != 0) {
+    hal__rng_init(s);
+    if (hal__gpio_init(s, err, errlen) != 0 || hal__ctx_init(s, err, errlen) != 0 ||
+        hal__fault_init(s, err, errlen) != 0 || hal__preempt_init(s, err, errlen) != 0) {
         hal_stub_destroy(s);
         return NULL;
     }
@@ -91,6 +97,7 @@ void hal_stub_destroy(struct hal_stub *s)
     hal__preempt_fini(s);
     hal__fault_fini(s);
     hal__ctx_fini(s);
+    hal__gpio_fini(s);
     free(s->in_buf);
     free(s);
 }

@@ -26,6 +26,10 @@ struct hal_stub_config {
     unsigned max_procs;
     uint32_t timeslice_us; /* preemption: a process runs about this long per turn */
     int out_fd;            /* console output */
+    unsigned led_count;    /* LEDs, buttons and GPIO pins the board has (hal_gpio.c) */
+    unsigned button_count;
+    unsigned pin_count;
+    uint64_t rng_seed; /* the random-number source's seed (hal_rng.c) */
 };
 
 /* NULL with a message in err when the host refuses (alt stack, signals). */
@@ -39,7 +43,8 @@ unsigned hal_stub_mpu_regions(struct hal_stub *s, const struct hal_block *b,
                               struct hal_mpu_region *out, unsigned max);
 const char *hal_stub_mpu_model(const struct hal_stub *s);
 
-/* Time. The deadline is in nanoseconds of simulated time since start. */
+/* Time. The deadline (the alarm's, or the next scheduled input's) is in nanoseconds of
+ * simulated time since start. */
 uint64_t hal_stub_now_ns(struct hal_stub *s);
 bool hal_stub_deadline_ns(struct hal_stub *s, uint64_t *deadline);
 /* Virtual clock: jumps to t (never backwards) and raises the alarm if it is due. */
@@ -54,5 +59,24 @@ bool hal_stub_last_preempted(const struct hal_stub *s);
 void hal_stub_console_input(struct hal_stub *s, const uint8_t *buf, size_t len);
 void hal_stub_console_eof(struct hal_stub *s);
 bool hal_stub_console_reading(const struct hal_stub *s);
+
+/*
+ * Inputs from outside: a button pressed (true) or released, a GPIO pin
+ * driven high (true) or low. Applied now, or at a time of the simulated
+ * clock: hal_stub_deadline_ns reports the next one, so virtual time jumps
+ * to it. Each is shown on stderr; one an app can see becomes an interrupt.
+ */
+enum hal_stub_input_kind { HAL_STUB_INPUT_BUTTON = 0, HAL_STUB_INPUT_PIN = 1 };
+void hal_stub_button(struct hal_stub *s, unsigned button, bool pressed);
+void hal_stub_pin(struct hal_stub *s, unsigned pin, bool high);
+/* 0, or -1 for an index the board lacks (or no memory). Equal times keep their order. */
+int hal_stub_schedule_input(struct hal_stub *s, enum hal_stub_input_kind kind, unsigned index,
+                            bool level, uint64_t t_ns);
+/*
+ * Called for every change shown on stderr: kind "led", "gpio" or "button",
+ * detail such as "0 on" or "3 input high", at now_ns (for the trace).
+ */
+typedef void (*hal_stub_io_fn)(void *ctx, const char *kind, const char *detail, uint64_t now_ns);
+void hal_stub_set_io_observer(struct hal_stub *s, hal_stub_io_fn fn, void *ctx);
 
 #endif /* KSIM_HAL_STUB_H */

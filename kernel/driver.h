@@ -30,5 +30,10 @@ struct driver {
 extern const struct driver drv_alarm;
 extern const struct driver drv_console;
 extern const struct driver drv_low_level_debug;
+extern const struct driver drv_led;
+extern const struct driver drv_button;
+extern const struct driver drv_gpio;
+extern const struct driver drv_rng;
+extern const struct driver drv_ipc;
 
 #endif /* KSIM_KERNEL_DRIVER_H */

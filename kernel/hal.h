@@ -143,6 +143,54 @@ struct hal_debug_ops {
                             uint32_t b);
 };
 
+/*
+ * The board's LEDs, buttons and general-purpose pins (drivers 0x2, 0x3,
+ * 0x4). The HAL holds their state, as the hardware's registers would, and
+ * shows every LED or output change (ksim: a line on stderr, later a trace
+ * event). Indexes are below the matching count; ops given a bad index do
+ * nothing (reads give false). Input changes arrive as interrupts, through
+ * kernel_button_changed and kernel_gpio_changed.
+ */
+enum hal_pin_mode {
+    HAL_PIN_DISABLED = 0, /* low power: reads 0, no interrupts */
+    HAL_PIN_OUTPUT = 1,
+    HAL_PIN_INPUT = 2,
+};
+enum hal_pin_pull {
+    HAL_PULL_NONE = 0, /* an undriven input reads 0 */
+    HAL_PULL_UP = 1,
+    HAL_PULL_DOWN = 2,
+};
+enum hal_pin_irq {
+    HAL_IRQ_NONE = 0,
+    HAL_IRQ_EITHER = 1,
+    HAL_IRQ_RISING = 2,
+    HAL_IRQ_FALLING = 3,
+};
+struct hal_gpio_ops {
+    unsigned (*led_count)(void *hal);
+    void (*led_set)(void *hal, unsigned led, bool on);
+    bool (*led_get)(void *hal, unsigned led);
+    unsigned (*button_count)(void *hal);
+    /* Pressed now? (Active level already applied.) */
+    bool (*button_read)(void *hal, unsigned button);
+    unsigned (*pin_count)(void *hal);
+    /* Sets the mode (and pull, for an input); an output keeps its level. */
+    void (*pin_configure)(void *hal, unsigned pin, enum hal_pin_mode mode, enum hal_pin_pull pull);
+    /* Drives an output pin's level (remembered for any mode, shown when it is an output). */
+    void (*pin_write)(void *hal, unsigned pin, bool high);
+    /* The level: an output's driven level, an input's outside or pulled level. */
+    bool (*pin_read)(void *hal, unsigned pin);
+    /* Which input edges interrupt (kernel_gpio_changed). */
+    void (*pin_set_irq)(void *hal, unsigned pin, enum hal_pin_irq irq);
+};
+
+/* A random-number source (driver 0x40001); ksim's is seeded and repeatable. */
+struct hal_rng_ops {
+    /* Fills buf with len random bytes, synchronously. */
+    void (*fill)(void *hal, uint8_t *buf, size_t len);
+};
+
 struct hal_chip_ops {
     /* Calls the kernel_*_done/fired entry points for events that arrived. */
     void (*service_pending)(void *hal, struct kernel *k);
@@ -157,11 +205,17 @@ struct hal {
     const struct hal_console_ops *console;
     const struct hal_debug_ops *debug;
     const struct hal_chip_ops *chip;
+    const struct hal_gpio_ops *gpio; /* NULL: no LEDs, buttons or pins */
+    const struct hal_rng_ops *rng;   /* NULL: no random numbers */
 };
 
 /* Entry points the HAL calls from chip->service_pending (interrupts). */
 void kernel_alarm_fired(struct kernel *k);
 void kernel_console_write_done(struct kernel *k, size_t written);
 void kernel_console_read_done(struct kernel *k, size_t received, int status);
+/* A button was pressed (true) or released. */
+void kernel_button_changed(struct kernel *k, unsigned button, bool pressed);
+/* An input pin changed to level on an edge its interrupt configuration selects. */
+void kernel_gpio_changed(struct kernel *k, unsigned pin, bool high);
 
 #endif /* KSIM_KERNEL_HAL_H */

@@ -37,13 +37,18 @@ int kernel_init(struct kernel *k, const struct hal *hal, const struct kernel_con
     k->last_run = -1;
     k->console.tx_slot = -1;
     k->console.rx_slot = -1;
-    sched_init(&k->sched);
+    sched_init(&k->sched, cfg->sched_kind);
     klib_fill(procs, 0, sizeof(*procs) * nprocs);
     for (unsigned i = 0; i < nprocs; i++)
         procs[i].slot = i;
     add_driver(k, cfg->drv_alarm, &drv_alarm);
     add_driver(k, cfg->drv_console, &drv_console);
     add_driver(k, cfg->drv_low_level_debug, &drv_low_level_debug);
+    add_driver(k, cfg->drv_led, &drv_led);
+    add_driver(k, cfg->drv_button, &drv_button);
+    add_driver(k, cfg->drv_gpio, &drv_gpio);
+    add_driver(k, cfg->drv_rng, &drv_rng);
+    add_driver(k, cfg->drv_ipc, &drv_ipc);
     return 0;
 }
 
@@ -226,6 +231,19 @@ static bool on_syscall(struct kernel *k, struct proc *p, struct hal_stop *stop)
     }
 }
 
+/*
+ * Priority scheduling, as Tock's PrioritySched: after a system call the turn
+ * ends when a higher-priority process became ready (IPC, say) or an
+ * interrupt waits to be serviced; p goes back to the queue and, if it is
+ * still the highest, runs again at once.
+ */
+static bool gives_way(struct kernel *k, const struct proc *p)
+{
+    if (k->sched.kind != SCHED_PRIORITY)
+        return false;
+    return sched_outranked(&k->sched, p->slot) || k->hal->chip->has_pending(k->hal->ctx);
+}
+
 /* Runs p for one turn: until it blocks, exits, faults or uses up its turn. */
 static void run_turn(struct kernel *k, struct proc *p)
 {
@@ -260,6 +278,8 @@ static void run_turn(struct kernel *k, struct proc *p)
             k->current = -1;
             return;
         }
+        if (gives_way(k, p))
+            break;
     }
     k->current = -1;
     proc_make_ready(k, p); /* turn used up: to the back of the queue */

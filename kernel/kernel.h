@@ -39,6 +39,9 @@ struct kernel_config {
     uint16_t elf_machine;    /* apps must be built for this */
     size_t kernel_reserved;  /* bytes at the bottom of RAM no process gets */
     bool drv_alarm, drv_console, drv_low_level_debug;
+    /* LED, button and GPIO need hal->gpio; RNG needs hal->rng (see hal.h). */
+    bool drv_led, drv_button, drv_gpio, drv_rng, drv_ipc;
+    enum sched_kind sched_kind; /* 0: round robin */
 };
 
 /* Notable events, reported to whoever embeds the kernel (fault reports, traces). */

@@ -47,7 +47,7 @@
 #define QUOTE_MAX       48 /* input bytes quoted in a message */
 
 /* MPU models the HAL implements; a new model is one more line here. */
-static const char *const mpu_models[] = {"page", NULL};
+static const char *const mpu_models[] = {"page", "cortex-m-pmsav7", "riscv-pmp", NULL};
 
 /* ---- messages ---- */
 
@@ -193,6 +193,16 @@ static void set_isolation(struct board *b, int value)
     b->isolation = (enum board_isolation)value;
 }
 
+static int get_scheduler_kind(const struct board *b)
+{
+    return (int)b->scheduler.kind;
+}
+
+static void set_scheduler_kind(struct board *b, int value)
+{
+    b->scheduler.kind = (enum board_scheduler)value;
+}
+
 static int get_clock_mode(const struct board *b)
 {
     return (int)b->clock.mode;
@@ -229,6 +239,12 @@ static const char *const clock_mode_names[] = {
     NULL,
 };
 
+static const char *const scheduler_kind_names[] = {
+    [BOARD_SCHED_ROUND_ROBIN] = "round_robin",
+    [BOARD_SCHED_PRIORITY] = "priority",
+    NULL,
+};
+
 static const struct field flash_fields[] = {
     ADDR("base", flash.base),
     ADDR("size", flash.size),
@@ -247,6 +263,7 @@ static const struct field memory_fields[] = {
 };
 static const struct field mpu_fields[] = {
     STR("model", mpu_model), /* board_validate checks it against mpu_models */
+    U32("pmp_entries", pmp_entries, 8, 16), /* board_validate: 8 or 16 */
     END,
 };
 static const struct field clock_fields[] = {
@@ -256,6 +273,7 @@ static const struct field clock_fields[] = {
     END,
 };
 static const struct field scheduler_fields[] = {
+    ENUM("kind", scheduler_kind_names, scheduler_kind),
     U32("timeslice_us", scheduler.timeslice_us, 100, 10000000),
     END,
 };
@@ -270,10 +288,25 @@ static const struct field process_fields[] = {
 static const struct field alarm_fields[] = {BOOL("enabled", drivers.alarm), END};
 static const struct field console_fields[] = {BOOL("enabled", drivers.console), END};
 static const struct field lld_fields[] = {BOOL("enabled", drivers.low_level_debug), END};
+/* Counts of 0 leave the driver out; the maxima are the drivers' (button: Tock's 32-bit map). */
+static const struct field led_fields[] = {U32("count", drivers.led_count, 0, 32), END};
+static const struct field button_fields[] = {U32("count", drivers.button_count, 0, 32), END};
+static const struct field gpio_fields[] = {U32("count", drivers.gpio_count, 0, 64), END};
+static const struct field rng_fields[] = {
+    BOOL("enabled", drivers.rng),
+    U32("seed", drivers.rng_seed, 0, UINT32_MAX),
+    END,
+};
+static const struct field ipc_fields[] = {BOOL("enabled", drivers.ipc), END};
 static const struct field drivers_fields[] = {
     OBJ("alarm", alarm_fields),
     OBJ("console", console_fields),
     OBJ("low_level_debug", lld_fields),
+    OBJ("led", led_fields),
+    OBJ("button", button_fields),
+    OBJ("gpio", gpio_fields),
+    OBJ("rng", rng_fields),
+    OBJ("ipc", ipc_fields),
     END,
 };
 
@@ -319,10 +352,12 @@ void board_default(struct board *b)
     b->flash = (struct board_region){.base = 0x10000000, .size = 0x00400000};
     b->ram = (struct board_ram){.base = 0x20000000, .size = 0x01000000, .kernel_reserved = 0x10000};
     snprintf(b->mpu_model, sizeof b->mpu_model, "%s", "page");
+    b->pmp_entries = 8;
     b->isolation = BOARD_ISOLATION_MPU;
     b->clock.mode = BOARD_CLOCK_VIRTUAL;
     b->clock.frequency_hz = 1000000;
     b->clock.width_bits = 32;
+    b->scheduler.kind = BOARD_SCHED_ROUND_ROBIN;
     b->scheduler.timeslice_us = 10000;
     b->fault_policy = BOARD_FAULT_STOP;
     b->fault_restarts = 0;
@@ -334,6 +369,12 @@ void board_default(struct board *b)
     b->drivers.alarm = true;
     b->drivers.console = true;
     b->drivers.low_level_debug = true;
+    b->drivers.led_count = 4; /* as an nRF52840-DK: 4 LEDs, 4 buttons */
+    b->drivers.button_count = 4;
+    b->drivers.gpio_count = 8;
+    b->drivers.rng = true;
+    b->drivers.rng_seed = 0;
+    b->drivers.ipc = true;
     b->app_count = 0;
     snprintf(b->dir, sizeof b->dir, "%s", ".");
 }
@@ -1072,6 +1113,14 @@ static int validate_mpu_model(const struct msg_ctx *c, const struct board *b)
     return fail(c, "mpu.model", "expected %s, got \"%s\"", known, quoted);
 }
 
+/* PMP parts implement 8 (FE310) or 16 (QEMU virt) entries; the range check allows 9..15 too. */
+static int validate_pmp_entries(const struct msg_ctx *c, const struct board *b)
+{
+    if (b->pmp_entries != 8 && b->pmp_entries != 16)
+        return fail(c, "mpu.pmp_entries", "expected 8 or 16, got %u", (unsigned)b->pmp_entries);
+    return 0;
+}
+
 int board_validate(const struct board *b, const char *file, char err[BOARD_ERR_MAX])
 {
     char scratch[BOARD_ERR_MAX];
@@ -1082,7 +1131,8 @@ int board_validate(const struct board *b, const char *file, char err[BOARD_ERR_M
         return fail(&c, "", "no board");
     /* validate_fields first: it proves every string terminated before others read them. */
     if (validate_fields(&c, board_fields, "", b) != 0 || validate_memory(&c, b) != 0 ||
-        validate_process(&c, b) != 0 || validate_mpu_model(&c, b) != 0)
+        validate_process(&c, b) != 0 || validate_mpu_model(&c, b) != 0 ||
+        validate_pmp_entries(&c, b) != 0)
         return -1;
     return 0;
 }

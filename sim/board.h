@@ -32,6 +32,7 @@ struct board_ram {
 
 enum board_clock_mode { BOARD_CLOCK_VIRTUAL = 0, BOARD_CLOCK_REAL = 1 };
 enum board_isolation { BOARD_ISOLATION_MPU = 0, BOARD_ISOLATION_OFF = 1 };
+enum board_scheduler { BOARD_SCHED_ROUND_ROBIN = 0, BOARD_SCHED_PRIORITY = 1 };
 enum board_fault_policy {
     BOARD_FAULT_PANIC = 0,
     BOARD_FAULT_STOP = 1,
@@ -43,7 +44,8 @@ struct board {
     char description[BOARD_TEXT_MAX];
     struct board_region flash; /* key "memory.flash": app flash */
     struct board_ram ram;      /* key "memory.ram" */
-    char mpu_model[32];        /* key "mpu.model": "page" */
+    char mpu_model[32];        /* key "mpu.model": "page", "cortex-m-pmsav7", "riscv-pmp" */
+    uint32_t pmp_entries;      /* key "mpu.pmp_entries": 8 or 16, used by riscv-pmp only */
     enum board_isolation isolation;
     struct {
         enum board_clock_mode mode;
@@ -51,6 +53,7 @@ struct board {
         uint32_t width_bits;   /* counter width, 8..32; ticks are left-justified to 32 */
     } clock;
     struct {
+        enum board_scheduler kind; /* key "scheduler.kind": "round_robin" or "priority" */
         uint32_t timeslice_us;
     } scheduler;
     enum board_fault_policy fault_policy;
@@ -66,6 +69,12 @@ struct board {
         bool alarm;
         bool console;
         bool low_level_debug;
+        uint32_t led_count;    /* 0: no LED driver */
+        uint32_t button_count; /* 0: no button driver */
+        uint32_t gpio_count;   /* 0: no GPIO driver */
+        bool rng;
+        uint32_t rng_seed; /* --seed overrides it */
+        bool ipc;
     } drivers;
     size_t app_count;
     char apps[BOARD_APPS_MAX][BOARD_PATH_MAX]; /* paths as written in the file */

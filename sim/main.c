@@ -2,7 +2,9 @@
  * The ksim command line: `run`, `config --dump`, `--version`, `--help`.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,9 @@ static const char usage_text[] =
     "  --fault-policy P       panic, stop or restart:N\n"
     "  --trace FILE           write a Chrome Trace Event JSON trace (Perfetto, chrome://tracing)\n"
     "  --trace-filter SPEC    only these: proc=NAME,driver=NUMBER,...\n"
+    "  --press B@S[,B@S...]   press button B at S virtual seconds (released 0.1 s later)\n"
+    "  --gpio P=0|1@S[,...]   drive input pin P low or high at S seconds\n"
+    "  --seed N               seed of the random-number driver (0..4294967295)\n"
     "\n"
     "exit status: 0 all apps ended with code 0 (or --until came), 1 an app ended with a\n"
     "non-zero code or waits forever, 2 bad input, 3 an app faulted, 4 kernel panic\n";
@@ -55,6 +60,10 @@ struct run_args {
     const char *clock, *isolation, *fault_policy;
     bool until_set;
     double until;
+    bool seed_set;
+    uint32_t seed;
+    struct sim_stimulus inputs[SIM_STIMULI_MAX];
+    size_t ninputs;
 };
 
 static int parse_until(const char *s, double *out)
@@ -67,8 +76,66 @@ static int parse_until(const char *s, double *out)
     return 0;
 }
 
+static int add_input(struct run_args *a, enum sim_stimulus_kind kind, unsigned index, bool level,
+                     double t_s)
+{
+    if (a->ninputs == SIM_STIMULI_MAX)
+        return -1;
+    a->inputs[a->ninputs++] = (struct sim_stimulus){kind, index, level, t_s};
+    return 0;
+}
+
+/*
+ * "B@S,B@S..." (--press) or "P=L@S,..." (--gpio), appended to a->inputs in
+ * the order given. A press is two inputs: pressed at S, released
+ * SIM_PRESS_HOLD_S later. Indexes are checked against the board later.
+ */
+static int parse_inputs(struct run_args *a, const char *spec, bool pin)
+{
+    char *copy = strdup(spec), *save = NULL;
+    int rc = copy ? 0 : -1, n = 0;
+    for (char *tok = copy ? strtok_r(copy, ",", &save) : NULL; tok && rc == 0;
+         tok = strtok_r(NULL, ",", &save), n++) {
+        unsigned index, level = 1;
+        char extra, *end, *at = strchr(tok, '@');
+        if (!at || at == tok) {
+            rc = -1;
+            break;
+        }
+        *at = '\0';
+        double t = strtod(at + 1, &end);
+        if (end == at + 1 || *end != '\0' || !(t >= 0) || t > 1e9)
+            rc = -1;
+        else if (pin)
+            rc = sscanf(tok, "%u=%u%c", &index, &level, &extra) == 2 && level <= 1 ? 0 : -1;
+        else
+            rc = sscanf(tok, "%u%c", &index, &extra) == 1 ? 0 : -1;
+        if (rc == 0 && pin)
+            rc = add_input(a, SIM_STIM_PIN, index, level == 1, t);
+        else if (rc == 0 && add_input(a, SIM_STIM_BUTTON, index, true, t) != 0)
+            rc = -1;
+        else if (rc == 0)
+            rc = add_input(a, SIM_STIM_BUTTON, index, false, t + SIM_PRESS_HOLD_S);
+    }
+    free(copy);
+    return rc == 0 && n > 0 ? 0 : -1;
+}
+
+static int parse_seed(const char *s, uint32_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (end == s || *end != '\0' || errno != 0 || v > UINT32_MAX || s[0] == '-')
+        return -1;
+    *out = (uint32_t)v;
+    return 0;
+}
+
 static int apply_overrides(struct board *b, const struct run_args *a)
 {
+    if (a->seed_set)
+        b->drivers.rng_seed = a->seed;
     if (a->clock) {
         if (strcmp(a->clock, "virtual") == 0)
             b->clock.mode = BOARD_CLOCK_VIRTUAL;
@@ -113,11 +180,15 @@ static int cmd_run(int argc, char **argv)
         {"fault-policy", required_argument, NULL, 'f'},
         {"trace", required_argument, NULL, 't'},
         {"trace-filter", required_argument, NULL, 'T'},
+        {"press", required_argument, NULL, 'p'},
+        {"gpio", required_argument, NULL, 'g'},
+        {"seed", required_argument, NULL, 's'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct run_args a = {0};
+    static struct run_args a; /* large (the input list); cmd_run runs once */
     int c;
+    memset(&a, 0, sizeof(a));
     optind = 1;
     while ((c = getopt_long(argc, argv, "+b:h", opts, NULL)) != -1) {
         switch (c) {
@@ -144,6 +215,23 @@ static int cmd_run(int argc, char **argv)
         case 'T':
             a.trace_filter = optarg;
             break;
+        case 'p':
+            if (parse_inputs(&a, optarg, false) != 0)
+                return usage_error("--press: expected BUTTON@SECONDS[,...] (at most 128 "
+                                   "presses), got '%s'",
+                                   optarg);
+            break;
+        case 'g':
+            if (parse_inputs(&a, optarg, true) != 0)
+                return usage_error("--gpio: expected PIN=0|1@SECONDS[,...] (at most 256), "
+                                   "got '%s'",
+                                   optarg);
+            break;
+        case 's':
+            if (parse_seed(optarg, &a.seed) != 0)
+                return usage_error("--seed: expected an integer 0..4294967295, got '%s'", optarg);
+            a.seed_set = true;
+            break;
         case 'h':
             fputs(usage_text, stdout);
             return 0;
@@ -167,6 +255,8 @@ static int cmd_run(int argc, char **argv)
             .until_s = a.until,
             .trace_path = a.trace,
             .trace_filter = a.trace_filter,
+            .inputs = a.inputs,
+            .ninputs = a.ninputs,
         };
         rc = sim_run(&o);
     }

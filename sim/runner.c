@@ -76,6 +76,14 @@ static void on_kernel_event(void *ctx, const struct kernel_event *ev)
     }
 }
 
+/* LEDs, GPIO and buttons as trace events (hal-stub already printed the line). */
+static void on_io_change(void *ctx, const char *kind, const char *detail, uint64_t now_ns)
+{
+    struct runner *r = ctx;
+    if (r->trace)
+        trace_instant(r->trace, kind, detail, now_ns);
+}
+
 static uint16_t host_machine(void)
 {
 #if defined(__x86_64__)
@@ -97,7 +105,7 @@ static int setup(struct runner *r, char *err, size_t errlen)
         .ram_size = (size_t)b->ram.size,
         .page_size = (size_t)sysconf(_SC_PAGESIZE),
         .mpu_model = b->mpu_model,
-        .pmp_entries = 8,
+        .pmp_entries = b->pmp_entries,
         .isolation = b->isolation == BOARD_ISOLATION_MPU,
         .clock_real = b->clock.mode == BOARD_CLOCK_REAL,
         .frequency_hz = b->clock.frequency_hz,
@@ -105,6 +113,10 @@ static int setup(struct runner *r, char *err, size_t errlen)
         .max_procs = b->process.max_processes,
         .timeslice_us = b->scheduler.timeslice_us,
         .out_fd = STDOUT_FILENO,
+        .led_count = b->drivers.led_count,
+        .button_count = b->drivers.button_count,
+        .pin_count = b->drivers.gpio_count,
+        .rng_seed = b->drivers.rng_seed,
     };
     r->hal = hal_stub_create(&hc, err, errlen);
     if (!r->hal)
@@ -123,6 +135,13 @@ static int setup(struct runner *r, char *err, size_t errlen)
         .drv_alarm = b->drivers.alarm,
         .drv_console = b->drivers.console,
         .drv_low_level_debug = b->drivers.low_level_debug,
+        .drv_led = b->drivers.led_count > 0,
+        .drv_button = b->drivers.button_count > 0,
+        .drv_gpio = b->drivers.gpio_count > 0,
+        .drv_rng = b->drivers.rng,
+        .drv_ipc = b->drivers.ipc,
+        .sched_kind =
+            b->scheduler.kind == BOARD_SCHED_PRIORITY ? SCHED_PRIORITY : SCHED_ROUND_ROBIN,
     };
     const struct ks_region ram = {(uintptr_t)b->ram.base, (size_t)b->ram.size,
                                   r->mem.ram.kernel_view};
@@ -141,6 +160,7 @@ static int setup(struct runner *r, char *err, size_t errlen)
         if (!r->trace)
             return -1;
         r->kernel.trace_syscalls = true;
+        hal_stub_set_io_observer(r->hal, on_io_change, r);
     }
     return 0;
 }
@@ -151,6 +171,26 @@ static void resolve_path(const struct board *b, const char *path, char *out, siz
         snprintf(out, cap, "%s", path);
     else
         snprintf(out, cap, "%s/%s", b->dir, path);
+}
+
+/* Puts --press and --gpio inputs on the HAL's schedule; -1 for one the board cannot take. */
+static int schedule_inputs(struct runner *r)
+{
+    const struct board *b = r->o->board;
+    for (size_t i = 0; i < r->o->ninputs; i++) {
+        const struct sim_stimulus *in = &r->o->inputs[i];
+        bool button = in->kind == SIM_STIM_BUTTON;
+        enum hal_stub_input_kind kind = button ? HAL_STUB_INPUT_BUTTON : HAL_STUB_INPUT_PIN;
+        if (hal_stub_schedule_input(r->hal, kind, in->index, in->level,
+                                    (uint64_t)(in->t_s * 1e9)) == 0)
+            continue;
+        fprintf(stderr, "ksim: %s: %s %u: board '%s' has %u %s\n", button ? "--press" : "--gpio",
+                button ? "button" : "pin", in->index, b->name,
+                button ? b->drivers.button_count : b->drivers.gpio_count,
+                button ? "buttons (drivers.button.count)" : "GPIO pins (drivers.gpio.count)");
+        return -1;
+    }
+    return 0;
 }
 
 /* Loads one app; a refused app is reported and the others still run. */
@@ -333,8 +373,12 @@ static void wait_for_events(struct runner *r)
         uv_timer_start(&r->timer, on_timer, wait_ms, 0);
         return;
     }
-    if (!hal_stub_console_reading(r->hal))
-        finish(r); /* nothing can ever wake anyone: deadlock, reported after */
+    if (hal_stub_console_reading(r->hal))
+        return;
+    /* Virtual time with --until runs out to it, as real time would: alive is not stuck. */
+    if (r->o->until_set)
+        until_passed(r, r->until_ns);
+    finish(r); /* nothing can ever wake anyone: deadlock, reported after */
 }
 
 /*
@@ -452,6 +496,13 @@ int sim_run(const struct sim_run_options *o)
     r->idle.data = r->timer.data = r;
     if (setup(r, err, sizeof(err)) != 0) {
         fprintf(stderr, "ksim: %s\n", err);
+        teardown(r);
+        free(r);
+        return SIM_EXIT_BAD_INPUT;
+    }
+    if (schedule_inputs(r) != 0) {
+        if (r->trace)
+            trace_close(r->trace);
         teardown(r);
         free(r);
         return SIM_EXIT_BAD_INPUT;

@@ -19,6 +19,17 @@ enum sim_exit {
     SIM_EXIT_PANIC = 4,     /* the kernel panicked */
 };
 
+/* An input from outside at a virtual time (--press, --gpio). */
+enum sim_stimulus_kind { SIM_STIM_BUTTON = 0, SIM_STIM_PIN = 1 };
+struct sim_stimulus {
+    enum sim_stimulus_kind kind;
+    unsigned index;
+    bool level; /* pressed, or pin high */
+    double t_s;
+};
+#define SIM_STIMULI_MAX  256
+#define SIM_PRESS_HOLD_S 0.1 /* --press releases the button this long after */
+
 struct sim_run_options {
     const struct board *board;
     const char *board_file; /* for messages; "<default>" for the built-in board */
@@ -28,6 +39,9 @@ struct sim_run_options {
     double until_s;           /* virtual (or real) seconds after which the run ends */
     const char *trace_path;   /* --trace FILE, or NULL */
     const char *trace_filter; /* --trace-filter SPEC, or NULL */
+    /* --press and --gpio, in the order given (the HAL sorts them by time) */
+    const struct sim_stimulus *inputs;
+    size_t ninputs;
 };
 
 /* Runs to the end; returns an enum sim_exit. */

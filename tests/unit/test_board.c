@@ -184,6 +184,10 @@ Test(board, dump_round_trips_every_board_file)
         if (n < 5 || strcmp(entry->d_name + n - 5, ".json") != 0)
             continue;
         snprintf(path, sizeof path, "%s/boards/%s", KSIM_SOURCE_DIR, entry->d_name);
+        /* A board at real addresses above ASan's shadow is refused here by design (docs/mpu.md). */
+        if (SANITIZER_BUILD && board_load(&b, path, err) != 0 &&
+            strstr(err, "AddressSanitizer's shadow") != NULL)
+            continue;
         cr_assert_eq(board_load(&b, path, err), 0, "%s", err);
         assert_round_trip(&b, path);
         count++;
@@ -271,7 +275,7 @@ Test(board, loads_nrf52840dk)
     cr_assert_eq(b.ram.base, 0x20000000);
     cr_assert_eq(b.ram.size, 0x40000);
     cr_assert_eq(b.ram.kernel_reserved, 0x10000);
-    cr_assert_str_eq(b.mpu_model, "page");
+    cr_assert_str_eq(b.mpu_model, "cortex-m-pmsav7");
     cr_assert_eq(b.clock.frequency_hz, 32768);
     cr_assert_eq(b.clock.width_bits, 24);
     cr_assert_eq(b.process.max_processes, 8);
@@ -635,8 +639,20 @@ Test(board, rejects_bad_enum)
     assert_refused("{\"isolation\": \"none\"}", "isolation",
                    "expected \"mpu\" or \"off\", got \"none\"");
     assert_refused("{\"isolation\": \"MPU\"}", "isolation", "got \"MPU\"");
-    assert_refused("{\"mpu\": {\"model\": \"cortex-m-pmsav7\"}}", "mpu.model",
-                   "expected \"page\", got \"cortex-m-pmsav7\"");
+    assert_refused("{\"mpu\": {\"model\": \"cortex-m-pmsav8\"}}", "mpu.model",
+                   "expected \"page\", \"cortex-m-pmsav7\" or \"riscv-pmp\", got "
+                   "\"cortex-m-pmsav8\"");
+}
+
+Test(board, pmp_entries_are_8_or_16)
+{
+    assert_accepted("{\"mpu\": {\"model\": \"riscv-pmp\", \"pmp_entries\": 16}}");
+    cr_assert_eq(b.pmp_entries, 16);
+    assert_accepted("{\"mpu\": {\"model\": \"riscv-pmp\"}}");
+    cr_assert_eq(b.pmp_entries, 8);
+    assert_refused("{\"mpu\": {\"pmp_entries\": 12}}", "mpu.pmp_entries",
+                   "expected 8 or 16, got 12");
+    assert_refused("{\"mpu\": {\"pmp_entries\": 64}}", "mpu.pmp_entries", "");
 }
 
 Test(board, rejects_bad_restart_count)

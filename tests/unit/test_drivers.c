@@ -1,0 +1,674 @@
+/*
+ * The everyday drivers (kernel/drv_led.c, drv_button.c, drv_gpio.c,
+ * drv_rng.c, drv_ipc.c) through syscall_handle on hand-made processes, over
+ * the fake HAL of fake_hal.h plus a fake board I/O (LEDs, buttons, pins)
+ * and a counting random source defined here. Each driver's command table:
+ * command 0, NOSUPPORT for unknown commands, INVAL for an index the board
+ * lacks; then what each does, and grant exhaustion.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "err.h"
+#include "fake_hal.h"
+#include "grant.h"
+#include "syscall.h"
+
+#define LED    KSIM_DRIVER_LED
+#define BUTTON KSIM_DRIVER_BUTTON
+#define GPIO   KSIM_DRIVER_GPIO
+#define RNG    KSIM_DRIVER_RNG
+#define IPC    KSIM_DRIVER_IPC
+
+#define NLEDS    4
+#define NBUTTONS 3
+#define NPINS    8
+
+#define FN ((uintptr_t)FAKE_IMAGE_START + 0x100) /* an upcall inside the image */
+
+/* --- A fake board I/O and random source --- */
+
+static struct {
+    bool leds[NLEDS];
+    unsigned led_sets;
+    bool buttons[NBUTTONS];
+    struct {
+        enum hal_pin_mode mode;
+        enum hal_pin_pull pull;
+        enum hal_pin_irq irq;
+        bool out, ext;
+    } pins[NPINS];
+    uint8_t next_byte;
+} io;
+
+static unsigned led_count(void *hal)
+{
+    (void)hal;
+    return NLEDS;
+}
+static void led_set(void *hal, unsigned led, bool on)
+{
+    (void)hal;
+    cr_assert_lt(led, NLEDS, "the driver passed a bad LED index");
+    io.leds[led] = on;
+    io.led_sets++;
+}
+static bool led_get(void *hal, unsigned led)
+{
+    (void)hal;
+    return io.leds[led];
+}
+static unsigned button_count(void *hal)
+{
+    (void)hal;
+    return NBUTTONS;
+}
+static bool button_read(void *hal, unsigned b)
+{
+    (void)hal;
+    return io.buttons[b];
+}
+static unsigned pin_count(void *hal)
+{
+    (void)hal;
+    return NPINS;
+}
+static void pin_configure(void *hal, unsigned n, enum hal_pin_mode mode, enum hal_pin_pull pull)
+{
+    (void)hal;
+    cr_assert_lt(n, NPINS, "the driver passed a bad pin");
+    io.pins[n].mode = mode;
+    io.pins[n].pull = pull;
+}
+static void pin_write(void *hal, unsigned n, bool high)
+{
+    (void)hal;
+    io.pins[n].out = high;
+}
+static bool pin_read(void *hal, unsigned n)
+{
+    (void)hal;
+    if (io.pins[n].mode == HAL_PIN_OUTPUT)
+        return io.pins[n].out;
+    if (io.pins[n].mode == HAL_PIN_INPUT)
+        return io.pins[n].ext || io.pins[n].pull == HAL_PULL_UP;
+    return false;
+}
+static void pin_set_irq(void *hal, unsigned n, enum hal_pin_irq irq)
+{
+    (void)hal;
+    io.pins[n].irq = irq;
+}
+
+static const struct hal_gpio_ops io_ops = {
+    .led_count = led_count,
+    .led_set = led_set,
+    .led_get = led_get,
+    .button_count = button_count,
+    .button_read = button_read,
+    .pin_count = pin_count,
+    .pin_configure = pin_configure,
+    .pin_write = pin_write,
+    .pin_read = pin_read,
+    .pin_set_irq = pin_set_irq,
+};
+
+/* Bytes 1, 2, 3, ...: what landed where shows. */
+static void rng_fill(void *hal, uint8_t *buf, size_t len)
+{
+    (void)hal;
+    for (size_t i = 0; i < len; i++)
+        buf[i] = ++io.next_byte;
+}
+
+static const struct hal_rng_ops rng_ops = {.fill = rng_fill};
+
+/* --- Board, processes, calls --- */
+
+static struct fake_board fb;
+static struct proc *p; /* slot 0 */
+static uintptr_t r[4];
+
+/* Process n's block: fake_proc's, moved up by n * 64 KiB. */
+#define OFF(n)       ((uintptr_t)(n)*0x10000u)
+#define DATA(n, off) (FAKE_DATA_START + OFF(n) + (off)) /* inside [data_start, brk) */
+
+static struct proc *proc_n(unsigned n)
+{
+    const struct hal_block b = {
+        .start = FAKE_START + OFF(n),
+        .end = FAKE_END + OFF(n),
+        .stack_start = FAKE_START + OFF(n),
+        .stack_end = FAKE_STACK_END + OFF(n),
+        .image_start = FAKE_IMAGE_START + OFF(n),
+        .image_end = FAKE_IMAGE_END + OFF(n),
+        .data_start = FAKE_DATA_START + OFF(n),
+        .data_end = FAKE_DATA_END + OFF(n),
+        .brk = FAKE_BRK + OFF(n),
+        .grant_start = FAKE_GRANT_START + OFF(n),
+    };
+    struct proc *q = fake_proc_block(&fb, &b);
+    cr_assert_eq(q->slot, n);
+    return q;
+}
+
+static void setup(void)
+{
+    memset(&io, 0, sizeof(io));
+    struct kernel_config cfg = fake_config();
+    cfg.drv_led = cfg.drv_button = cfg.drv_gpio = cfg.drv_rng = cfg.drv_ipc = true;
+    fake_board_init_with(&fb, &cfg, FAKE_RAM_SIZE);
+    fb.hal.gpio = &io_ops;
+    fb.hal.rng = &rng_ops;
+    p = proc_n(0);
+}
+
+static void teardown(void)
+{
+    fake_board_fini(&fb);
+}
+
+TestSuite(led, .init = setup, .fini = teardown);
+TestSuite(button, .init = setup, .fini = teardown);
+TestSuite(gpio, .init = setup, .fini = teardown);
+TestSuite(rng, .init = setup, .fini = teardown);
+TestSuite(ipc, .init = setup, .fini = teardown);
+TestSuite(grant, .init = setup, .fini = teardown);
+
+static void sys_as(struct proc *q, uint32_t cls, uintptr_t a, uintptr_t b, uintptr_t c, uintptr_t d)
+{
+    r[0] = a;
+    r[1] = b;
+    r[2] = c;
+    r[3] = d;
+    cr_assert_eq(syscall_handle(&fb.k, q, cls, r), SYSCALL_RETURN);
+}
+
+static void cmd_as(struct proc *q, uint32_t drv, uint32_t cmd, uint32_t a0, uint32_t a1)
+{
+    sys_as(q, KSIM_CLASS_COMMAND, drv, cmd, a0, a1);
+}
+
+static void cmd(uint32_t drv, uint32_t c, uint32_t a0, uint32_t a1)
+{
+    cmd_as(p, drv, c, a0, a1);
+}
+
+#define expect(v, a, b, c) expect_at(__LINE__, (v), (a), (b), (c))
+static void expect_at(int line, uintptr_t v, uintptr_t a, uintptr_t b, uintptr_t c)
+{
+    cr_assert(r[0] == v && r[1] == a && r[2] == b && r[3] == c,
+              "line %d: got (%ju, 0x%jx, 0x%jx, 0x%jx), want (%ju, 0x%jx, 0x%jx, 0x%jx)", line,
+              (uintmax_t)r[0], (uintmax_t)r[1], (uintmax_t)r[2], (uintmax_t)r[3], (uintmax_t)v,
+              (uintmax_t)a, (uintmax_t)b, (uintmax_t)c);
+}
+#define expect_ok()        expect(KSIM_SUCCESS, 0, 0, 0)
+#define expect_u32(x)      expect(KSIM_SUCCESS_U32, (x), 0, 0)
+#define expect_fail(e)     expect(KSIM_FAILURE, (e), 0, 0)
+#define expect_fail2(e, a) expect(KSIM_FAILURE_2_U32, (e), (a), 0)
+
+static void subscribe_as(struct proc *q, uint32_t drv, uint32_t num)
+{
+    sys_as(q, KSIM_CLASS_SUBSCRIBE, drv, num, FN + OFF(q->slot), 0);
+    cr_assert_eq(r[0], KSIM_SUCCESS_2_U32, "subscribe 0x%x/%u failed", drv, num);
+}
+
+static void allow_as(struct proc *q, uint32_t cls, uint32_t drv, uint32_t num, uintptr_t addr,
+                     size_t len)
+{
+    sys_as(q, cls, drv, num, addr, len);
+    cr_assert_eq(r[0], KSIM_SUCCESS_2_U32, "allow 0x%x/%u failed with %ju", drv, num,
+                 (uintmax_t)r[1]);
+}
+
+/* The i-th queued event of q must be (drv, num, a0, a1, a2). */
+#define expect_event(q, i, drv, num, a0, a1, a2)                                                   \
+    expect_event_at(__LINE__, (q), (i), (drv), (num), (a0), (a1), (a2))
+static void expect_event_at(int line, struct proc *q, unsigned i, uint32_t drv, uint32_t num,
+                            uintptr_t a0, uintptr_t a1, uintptr_t a2)
+{
+    cr_assert_lt(i, q->upcalls.count, "line %d: only %u events queued", line, q->upcalls.count);
+    const struct upcall_event *e = upcall_queue_at(&q->upcalls, i);
+    cr_assert(e->driver == drv && e->number == num && e->args[0] == a0 && e->args[1] == a1 &&
+                  e->args[2] == a2,
+              "line %d: event (0x%x, %u, 0x%jx, 0x%jx, 0x%jx), want (0x%x, %u, 0x%jx, 0x%jx, "
+              "0x%jx)",
+              line, e->driver, e->number, (uintmax_t)e->args[0], (uintmax_t)e->args[1],
+              (uintmax_t)e->args[2], drv, num, (uintmax_t)a0, (uintmax_t)a1, (uintmax_t)a2);
+}
+
+/* --- LED --- */
+
+Test(led, count_is_success_u32)
+{
+    cmd(LED, 0, 0, 0);
+    expect_u32(NLEDS); /* Tock's stable LED driver: Success with u32, not Success */
+}
+
+Test(led, on_off_toggle_read)
+{
+    cmd(LED, 1, 2, 0);
+    expect_ok();
+    cr_assert(io.leds[2]);
+    cmd(LED, 4, 2, 0);
+    expect_u32(1);
+    cmd(LED, 2, 2, 0);
+    expect_ok();
+    cr_assert_not(io.leds[2]);
+    cmd(LED, 3, 3, 0);
+    expect_ok();
+    cr_assert(io.leds[3]);
+    cmd(LED, 3, 3, 0);
+    cr_assert_not(io.leds[3]);
+    cmd(LED, 4, 3, 0);
+    expect_u32(0);
+}
+
+Test(led, bad_index_is_inval)
+{
+    for (uint32_t c = 1; c <= 4; c++) {
+        cmd(LED, c, NLEDS, 0);
+        expect_fail(KS_EINVAL);
+        cmd(LED, c, UINT32_MAX, 0);
+        expect_fail(KS_EINVAL);
+    }
+    cr_assert_eq(io.led_sets, 0, "a refused command changed an LED");
+}
+
+Test(led, unknown_command_is_nosupport)
+{
+    cmd(LED, 5, 0, 0);
+    expect_fail(KS_ENOSUPPORT);
+    cmd(LED, UINT32_MAX, 0, 0);
+    expect_fail(KS_ENOSUPPORT);
+}
+
+Test(led, no_board_io_means_no_leds)
+{
+    fb.hal.gpio = NULL;
+    cmd(LED, 0, 0, 0);
+    expect_u32(0);
+    cmd(LED, 1, 0, 0);
+    expect_fail(KS_EINVAL);
+}
+
+/* --- Button --- */
+
+Test(button, count_and_read)
+{
+    cmd(BUTTON, 0, 0, 0);
+    expect_u32(NBUTTONS);
+    io.buttons[1] = true;
+    cmd(BUTTON, 3, 1, 0);
+    expect_u32(1);
+    cmd(BUTTON, 3, 0, 0);
+    expect_u32(0);
+}
+
+Test(button, bad_index_is_inval)
+{
+    for (uint32_t c = 1; c <= 3; c++) {
+        cmd(BUTTON, c, NBUTTONS, 0);
+        expect_fail(KS_EINVAL);
+    }
+    cmd(BUTTON, 1, 31, 0); /* inside the 32-bit map, but not on this board */
+    expect_fail(KS_EINVAL);
+}
+
+Test(button, unknown_command_is_nosupport)
+{
+    cmd(BUTTON, 4, 0, 0);
+    expect_fail(KS_ENOSUPPORT);
+}
+
+Test(button, interrupts_reach_only_processes_that_enabled_them)
+{
+    struct proc *q = proc_n(1);
+    subscribe_as(p, BUTTON, 0);
+    subscribe_as(q, BUTTON, 0);
+    cmd(BUTTON, 1, 2, 0);
+    expect_ok();
+    kernel_button_changed(&fb.k, 2, true);
+    kernel_button_changed(&fb.k, 1, true); /* nobody enabled button 1 */
+    kernel_button_changed(&fb.k, 2, false);
+    cr_assert_eq(p->upcalls.count, 2);
+    expect_event(p, 0, BUTTON, 0, 2, 1, 0);
+    expect_event(p, 1, BUTTON, 0, 2, 0, 0);
+    cr_assert_eq(q->upcalls.count, 0, "q never enabled button 2");
+
+    cmd(BUTTON, 2, 2, 0);
+    expect_ok();
+    kernel_button_changed(&fb.k, 2, true);
+    kernel_button_changed(&fb.k, NBUTTONS, true); /* not a button: ignored */
+    cr_assert_eq(p->upcalls.count, 2, "disabled: no more events");
+}
+
+/* --- GPIO --- */
+
+Test(gpio, exists_and_count)
+{
+    cmd(GPIO, 0, 0, 0);
+    expect_ok(); /* Tock's GPIO: plain Success; the count is command 10 */
+    cmd(GPIO, 10, 0, 0);
+    expect_u32(NPINS);
+}
+
+Test(gpio, bad_pin_is_inval)
+{
+    for (uint32_t c = 1; c <= 9; c++) {
+        cmd(GPIO, c, NPINS, 0);
+        expect_fail(KS_EINVAL);
+    }
+}
+
+Test(gpio, unknown_command_is_nosupport)
+{
+    cmd(GPIO, 11, 0, 0);
+    expect_fail(KS_ENOSUPPORT);
+}
+
+Test(gpio, output_set_clear_toggle_read)
+{
+    cmd(GPIO, 1, 5, 0);
+    expect_ok();
+    cr_assert_eq(io.pins[5].mode, HAL_PIN_OUTPUT);
+    cmd(GPIO, 2, 5, 0);
+    cr_assert(io.pins[5].out);
+    cmd(GPIO, 6, 5, 0);
+    expect_u32(1);
+    cmd(GPIO, 3, 5, 0);
+    cr_assert_not(io.pins[5].out);
+    cmd(GPIO, 4, 5, 0);
+    cr_assert(io.pins[5].out);
+    cmd(GPIO, 9, 5, 0);
+    expect_ok();
+    cr_assert_eq(io.pins[5].mode, HAL_PIN_DISABLED);
+}
+
+Test(gpio, input_pull_modes)
+{
+    static const enum hal_pin_pull want[] = {HAL_PULL_NONE, HAL_PULL_UP, HAL_PULL_DOWN};
+    for (uint32_t pull = 0; pull < 3; pull++) {
+        cmd(GPIO, 5, 1, pull);
+        expect_ok();
+        cr_assert_eq(io.pins[1].mode, HAL_PIN_INPUT);
+        cr_assert_eq(io.pins[1].pull, want[pull]);
+    }
+    cmd(GPIO, 6, 1, 0);
+    expect_u32(0); /* pulled down */
+    cmd(GPIO, 5, 2, 3);
+    expect_fail(KS_ENOSUPPORT);
+    cr_assert_eq(io.pins[2].mode, HAL_PIN_DISABLED, "a refused setting changes nothing");
+}
+
+Test(gpio, interrupt_configuration)
+{
+    static const enum hal_pin_irq want[] = {HAL_IRQ_EITHER, HAL_IRQ_RISING, HAL_IRQ_FALLING};
+    for (uint32_t edge = 0; edge < 3; edge++) {
+        cmd(GPIO, 7, 4, edge);
+        expect_ok();
+        cr_assert_eq(io.pins[4].irq, want[edge]);
+    }
+    cmd(GPIO, 7, 4, 3);
+    expect_fail(KS_ENOSUPPORT);
+    cr_assert_eq(io.pins[4].irq, HAL_IRQ_FALLING);
+    cmd(GPIO, 5, 4, 1);
+    cmd(GPIO, 8, 4, 0);
+    expect_ok();
+    cr_assert_eq(io.pins[4].irq, HAL_IRQ_NONE);
+    cr_assert_eq(io.pins[4].mode, HAL_PIN_DISABLED, "as Tock: command 8 disables the pin too");
+}
+
+Test(gpio, interrupts_reach_every_subscribed_process)
+{
+    struct proc *q = proc_n(1), *x = proc_n(2);
+    subscribe_as(p, GPIO, 0);
+    subscribe_as(q, GPIO, 0);
+    (void)x; /* never used the driver: no grant, no event */
+    kernel_gpio_changed(&fb.k, 6, true);
+    kernel_gpio_changed(&fb.k, NPINS, true); /* not a pin: ignored */
+    expect_event(p, 0, GPIO, 0, 6, 1, 0);
+    expect_event(q, 0, GPIO, 0, 6, 1, 0);
+    cr_assert_eq(p->upcalls.count, 1);
+    cr_assert_eq(x->upcalls.count, 0);
+}
+
+/* --- RNG --- */
+
+Test(rng, fills_the_buffer_and_reports_the_count)
+{
+    const uintptr_t buf = DATA(0, 0x40);
+    memset(fake_view(&fb, buf), 0, 16);
+    allow_as(p, KSIM_CLASS_ALLOW_RW, RNG, 0, buf, 8);
+    cmd(RNG, 1, 8, 0);
+    expect_ok();
+    for (int i = 0; i < 8; i++)
+        cr_assert_eq(fake_view(&fb, buf)[i], i + 1);
+    cr_assert_eq(fake_view(&fb, buf)[8], 0, "nothing past the buffer");
+    expect_event(p, 0, RNG, 0, 0, 8, 0);
+}
+
+Test(rng, short_buffer_gets_what_fits)
+{
+    const uintptr_t buf = DATA(0, 0x40);
+    allow_as(p, KSIM_CLASS_ALLOW_RW, RNG, 0, buf, 4);
+    cmd(RNG, 1, 100, 0);
+    expect_ok();
+    expect_event(p, 0, RNG, 0, 0, 4, 0);
+}
+
+Test(rng, no_buffer_reports_zero_bytes)
+{
+    cmd(RNG, 1, 10, 0);
+    expect_ok();
+    expect_event(p, 0, RNG, 0, 0, 0, 0);
+    cr_assert_eq(io.next_byte, 0);
+}
+
+Test(rng, zero_bytes_never_calls_back)
+{
+    allow_as(p, KSIM_CLASS_ALLOW_RW, RNG, 0, DATA(0, 0), 4);
+    cmd(RNG, 1, 0, 0);
+    expect_ok();
+    cr_assert_eq(p->upcalls.count, 0, "as Tock: nothing remains, so no upcall");
+}
+
+Test(rng, command_table)
+{
+    cmd(RNG, 0, 0, 0);
+    expect_ok();
+    cmd(RNG, 2, 0, 0);
+    expect_fail(KS_ENOSUPPORT);
+    fb.hal.rng = NULL;
+    cmd(RNG, 1, 4, 0);
+    expect_fail(KS_ENODEVICE);
+}
+
+/* --- IPC --- */
+
+static void put(uintptr_t addr, const char *s)
+{
+    memcpy(fake_view(&fb, addr), s, strlen(s) + 1);
+}
+
+static void discover_as(struct proc *q, const char *name)
+{
+    const uintptr_t at = DATA(q->slot, 0x200);
+    put(at, name);
+    allow_as(q, KSIM_CLASS_ALLOW_RO, IPC, 0, at, strlen(name));
+    cmd_as(q, IPC, 1, 0, 0);
+}
+
+Test(ipc, command_table)
+{
+    cmd(IPC, 0, 0, 0);
+    expect_ok();
+    cmd(IPC, 4, 0, 0);
+    expect_fail(KS_ENOSUPPORT);
+}
+
+Test(ipc, discovery_by_name)
+{
+    proc_n(1); /* named fake1 */
+    discover_as(p, "fake1");
+    expect_u32(1);
+    discover_as(p, "fake0");
+    expect_u32(0);
+    discover_as(p, "fake");
+    expect_fail(KS_ENODEVICE); /* a prefix is not the name */
+    discover_as(p, "fake10");
+    expect_fail(KS_ENODEVICE);
+    discover_as(p, "nobody");
+    expect_fail(KS_ENODEVICE);
+}
+
+Test(ipc, discovery_without_a_name_is_nodevice)
+{
+    cmd(IPC, 1, 0, 0);
+    expect_fail(KS_ENODEVICE);
+    /* An embedded NUL: "fake0\0" is six bytes, the name five. */
+    put(DATA(0, 0x200), "fake0");
+    allow_as(p, KSIM_CLASS_ALLOW_RO, IPC, 0, DATA(0, 0x200), 6);
+    cmd(IPC, 1, 0, 0);
+    expect_fail(KS_ENODEVICE);
+}
+
+Test(ipc, notify_checks_the_target)
+{
+    proc_n(1);
+    cmd(IPC, 2, 3, 0); /* a free slot */
+    expect_fail(KS_EINVAL);
+    cmd(IPC, 3, 1000, 0);
+    expect_fail(KS_EINVAL);
+    fb.k.procs[1].state = PROC_TERMINATED;
+    cmd(IPC, 2, 1, 0);
+    expect_fail(KS_ENODEVICE);
+    cmd(IPC, 2, 0, 0); /* itself: accepted, as Tock, and dropped */
+    expect_ok();
+    cr_assert_eq(p->upcalls.count, 0);
+}
+
+/* p (slot 0) is a service with a 16-byte window; q (slot 1) a client sharing "abc". */
+static struct proc *service_and_client(void)
+{
+    struct proc *q = proc_n(1);
+    allow_as(p, KSIM_CLASS_ALLOW_RW, IPC, 0, DATA(0, 0x100), 16);
+    memset(fake_view(&fb, DATA(0, 0x100)), 0, 16);
+    subscribe_as(p, IPC, 0);
+    put(DATA(1, 0x100), "abc");
+    allow_as(q, KSIM_CLASS_ALLOW_RW, IPC, 0, DATA(1, 0x100), 4);
+    subscribe_as(q, IPC, 0);
+    return q;
+}
+
+Test(ipc, request_lands_in_the_window_and_the_reply_goes_back)
+{
+    struct proc *q = service_and_client();
+    cmd_as(q, IPC, 2, 0, 0);
+    expect_ok();
+    /* Service upcall: number = its own id; (client, length, window). */
+    expect_event(p, 0, IPC, 0, 1, 4, DATA(0, 0x100));
+    cr_assert_str_eq((char *)fake_view(&fb, DATA(0, 0x100)), "abc");
+
+    memcpy(fake_view(&fb, DATA(0, 0x100)), "XYZ", 4); /* the service answers in place */
+    cmd_as(p, IPC, 3, 1, 0);
+    expect_ok();
+    cr_assert_str_eq((char *)fake_view(&fb, DATA(1, 0x100)), "XYZ", "copied back to the client");
+    /* Client upcall: number = the service's id; its own buffer for the service. */
+    expect_event(q, 0, IPC, 0, 0, 4, DATA(1, 0x100));
+}
+
+Test(ipc, a_busy_window_makes_other_clients_wait)
+{
+    struct proc *q = service_and_client();
+    struct proc *x = proc_n(2);
+    put(DATA(2, 0x100), "second");
+    allow_as(x, KSIM_CLASS_ALLOW_RW, IPC, 0, DATA(2, 0x100), 7);
+    cmd_as(q, IPC, 2, 0, 0);
+    cmd_as(x, IPC, 2, 0, 0);
+    expect_ok();
+    cr_assert_eq(p->upcalls.count, 1, "x waits while the window holds q's request");
+    cr_assert_str_eq((char *)fake_view(&fb, DATA(0, 0x100)), "abc");
+
+    cmd_as(p, IPC, 3, 1, 0); /* reply to q frees the window for x */
+    cr_assert_eq(p->upcalls.count, 2);
+    expect_event(p, 1, IPC, 0, 2, 7, DATA(0, 0x100));
+    cr_assert_str_eq((char *)fake_view(&fb, DATA(0, 0x100)), "second");
+}
+
+Test(ipc, no_window_gives_no_buffer)
+{
+    struct proc *q = proc_n(1);
+    subscribe_as(p, IPC, 0);
+    allow_as(q, KSIM_CLASS_ALLOW_RW, IPC, 0, DATA(1, 0x100), 4);
+    cmd_as(q, IPC, 2, 0, 0);
+    expect_ok();
+    expect_event(p, 0, IPC, 0, 1, 0, 0);
+}
+
+Test(ipc, full_queue_is_nomem)
+{
+    struct proc *q = proc_n(1);
+    for (unsigned i = 0; i < FAKE_QUEUE; i++) {
+        cmd_as(q, IPC, 2, 0, 0);
+        expect_ok();
+    }
+    cmd_as(q, IPC, 2, 0, 0);
+    expect_fail(KS_ENOMEM); /* Tock: the task queue is full */
+}
+
+/* --- Grants --- */
+
+Test(grant, exhaustion_is_nomem_and_leaves_the_app_alone)
+{
+    /* A 256-byte grant region: room for small grants, not for IPC's. */
+    const struct hal_block b = {
+        .start = FAKE_START + OFF(1),
+        .end = FAKE_END + OFF(1),
+        .stack_start = FAKE_START + OFF(1),
+        .stack_end = FAKE_STACK_END + OFF(1),
+        .image_start = FAKE_IMAGE_START + OFF(1),
+        .image_end = FAKE_IMAGE_END + OFF(1),
+        .data_start = FAKE_DATA_START + OFF(1),
+        .data_end = FAKE_DATA_END + OFF(1),
+        .brk = FAKE_BRK + OFF(1),
+        .grant_start = FAKE_END + OFF(1) - 0x100,
+    };
+    struct proc *q = fake_proc_block(&fb, &b);
+
+    cmd_as(q, BUTTON, 1, 0, 0);
+    expect_ok();
+    uintptr_t top = q->grant_top;
+    cr_assert_lt(top, b.end, "the button grant was allocated");
+    cr_assert_geq(top, b.grant_start);
+
+    cmd_as(q, IPC, 1, 0, 0);
+    expect_fail(KS_ENOMEM);
+    sys_as(q, KSIM_CLASS_SUBSCRIBE, IPC, 0, FN + OFF(1), 7);
+    expect(KSIM_FAILURE_2_U32, KS_ENOMEM, FN + OFF(1), 7); /* the arguments, handed back */
+    cr_assert_eq(q->grant_top, top, "a failed allocation takes nothing");
+    cr_assert_eq(q->state, PROC_RUNNING);
+
+    /* Everything below the button's grant is as the fake board left it. */
+    for (uintptr_t a = b.start; a < top; a++)
+        cr_assert_eq(*fake_view(&fb, a), FAKE_RAM_FILL, "0x%jx was touched", (uintmax_t)a);
+
+    /* The grant that fit still works. */
+    subscribe_as(q, BUTTON, 0);
+    kernel_button_changed(&fb.k, 0, true);
+    expect_event(q, 0, BUTTON, 0, 0, 1, 0);
+}
+
+Test(grant, ipc_grant_fits_the_default_region)
+{
+    /* alarm, console, button, gpio, rng and IPC all at once in a 0x2000-byte region. */
+    subscribe_as(p, KSIM_DRIVER_ALARM, 0);
+    subscribe_as(p, KSIM_DRIVER_CONSOLE, 1);
+    subscribe_as(p, BUTTON, 0);
+    subscribe_as(p, GPIO, 0);
+    subscribe_as(p, RNG, 0);
+    subscribe_as(p, IPC, 63);
+    cr_assert_geq(p->grant_top, p->block.grant_start);
+    sys_as(p, KSIM_CLASS_SUBSCRIBE, IPC, 64, FN, 0);
+    expect(KSIM_FAILURE_2_U32, KS_ENOSUPPORT, FN, 0); /* IPC has 64 subscribe numbers */
+}
