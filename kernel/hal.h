@@ -75,6 +75,7 @@ enum hal_fault_kind {
     HAL_FAULT_BAD_GATE = 4,     /* gate called with registers outside the process */
     HAL_FAULT_SYSCALL = 5,      /* kernel-detected: unknown class or yield type */
     HAL_FAULT_HOST_SYSCALL = 6, /* a host system call made directly by app code */
+    HAL_FAULT_FORCED = 7,       /* forced from outside (the process console's `fault`) */
 };
 
 struct hal_fault {

@@ -307,7 +307,7 @@ enum kernel_status kernel_step(struct kernel *k)
     if (!k->panicked && sched_pop(&k->sched, &slot)) {
         struct proc *p = &k->procs[slot];
         p->ready_queued = false;
-        if (prepare_resume(k, p))
+        if (!p->stopped && prepare_resume(k, p))
             run_turn(k, p);
     }
     if (k->panicked)

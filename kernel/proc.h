@@ -46,6 +46,7 @@ struct proc {
     uintptr_t grant_top;             /* lowest address allocated so far */
 
     bool ready_queued; /* in the scheduler's ready queue */
+    bool stopped;      /* stopped by the process console: never scheduled */
 
     int32_t completion_code;
     bool exited;

@@ -30,6 +30,8 @@ static const char *kind_text(enum hal_fault_kind k)
         return "invalid system call";
     case HAL_FAULT_HOST_SYSCALL:
         return "host system call made directly, bypassing the gate";
+    case HAL_FAULT_FORCED:
+        return "fault forced from the process console";
     }
     return "fault";
 }

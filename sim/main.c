@@ -25,6 +25,8 @@ static const char usage_text[] =
     "  --fault-policy P       panic, stop or restart:N\n"
     "  --trace FILE           write a Chrome Trace Event JSON trace (Perfetto, chrome://tracing)\n"
     "  --trace-filter SPEC    only these: proc=NAME,driver=NUMBER,...\n"
+    "  --console              the process console on stdin (help for its commands)\n"
+    "  --console-port N       also serve it on 127.0.0.1:N\n"
     "  --press B@S[,B@S...]   press button B at S virtual seconds (released 0.1 s later)\n"
     "  --gpio P=0|1@S[,...]   drive input pin P low or high at S seconds\n"
     "  --seed N               seed of the random-number driver (0..4294967295)\n"
@@ -58,6 +60,8 @@ struct run_args {
     const char *board_file;
     const char *trace, *trace_filter;
     const char *clock, *isolation, *fault_policy;
+    bool console;
+    int console_port;
     bool until_set;
     double until;
     bool seed_set;
@@ -179,6 +183,8 @@ static int cmd_run(int argc, char **argv)
         {"isolation", required_argument, NULL, 'i'},
         {"fault-policy", required_argument, NULL, 'f'},
         {"trace", required_argument, NULL, 't'},
+        {"console", no_argument, NULL, 'C'},
+        {"console-port", required_argument, NULL, 'P'},
         {"trace-filter", required_argument, NULL, 'T'},
         {"press", required_argument, NULL, 'p'},
         {"gpio", required_argument, NULL, 'g'},
@@ -212,6 +218,18 @@ static int cmd_run(int argc, char **argv)
         case 't':
             a.trace = optarg;
             break;
+        case 'C':
+            a.console = true;
+            break;
+        case 'P': {
+            char *end;
+            long port = strtol(optarg, &end, 10);
+            if (*optarg == '\0' || *end || port < 1 || port > 65535)
+                return usage_error("--console-port: expected a TCP port 1..65535, got '%s'",
+                                   optarg);
+            a.console_port = (int)port;
+            break;
+        }
         case 'T':
             a.trace_filter = optarg;
             break;
@@ -243,7 +261,7 @@ static int cmd_run(int argc, char **argv)
     if (!b)
         return SIM_EXIT_PANIC;
     int rc = load_board(b, a.board_file) != 0 ? SIM_EXIT_BAD_INPUT : apply_overrides(b, &a);
-    if (rc == 0 && optind >= argc && b->app_count == 0)
+    if (rc == 0 && optind >= argc && b->app_count == 0 && !a.console && !a.console_port)
         rc = usage_error("%s", "run: no app given");
     if (rc == 0) {
         struct sim_run_options o = {
@@ -255,6 +273,8 @@ static int cmd_run(int argc, char **argv)
             .until_s = a.until,
             .trace_path = a.trace,
             .trace_filter = a.trace_filter,
+            .console = a.console,
+            .console_port = a.console_port,
             .inputs = a.inputs,
             .ninputs = a.ninputs,
         };

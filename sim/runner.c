@@ -14,6 +14,8 @@
 #include <uv.h>
 
 #include "appfile.h"
+#include "console.h"
+#include "input.h"
 #include "fault_report.h"
 #include "hal_stub.h"
 #include "kernel.h"
@@ -46,12 +48,9 @@ struct runner {
     uv_loop_t loop;
     uv_idle_t idle;
     uv_timer_t timer;
-    union {
-        uv_tty_t tty;
-        uv_pipe_t pipe;
-    } in;
-    uv_fs_t in_req;
-    char in_buf[4096];
+    struct sim_input app_in; /* stdin for the console driver */
+    struct console *console; /* the process console, with --console or --console-port */
+    uint64_t paced_deadline; /* virtual deadline a paced timer waits for (0: none) */
 };
 
 static void on_kernel_event(void *ctx, const struct kernel_event *ev)
@@ -193,29 +192,34 @@ static int schedule_inputs(struct runner *r)
     return 0;
 }
 
-/* Loads one app; a refused app is reported and the others still run. */
-static void load_app(struct runner *r, struct app *a)
+/* Loads one app as a new process. 0, or -1 with the file, offset and reason in msg. */
+static int load_app(struct runner *r, struct app *a, char *msg, size_t cap)
 {
-    char err[512];
     struct loader_error le;
-    if (sim_read_file(a->path, &a->bytes, &a->len, err, sizeof(err)) != 0) {
-        fprintf(stderr, "ksim: %s\n", err);
-        r->bad_input = true;
-        return;
-    }
+    if (sim_read_file(a->path, &a->bytes, &a->len, msg, cap) != 0)
+        return -1;
     sim_app_name(a->path, a->name, sizeof(a->name));
-    int rc = kernel_load(&r->kernel, a->name, a->bytes, a->len, &le);
-    if (rc >= 0)
-        return;
-    r->bad_input = true;
+    if (kernel_load(&r->kernel, a->name, a->bytes, a->len, &le) >= 0)
+        return 0;
     if (le.why == LOADER_NO_ROOM || le.why == LOADER_NONE)
-        fprintf(stderr, "ksim: %s: not loaded: %s (no free process slot or RAM on board '%s')\n",
-                a->path, le.why == LOADER_NONE ? "no room" : loader_why_text(le.why),
-                r->o->board->name);
+        snprintf(msg, cap, "%s: not loaded: %s (no free process slot or RAM on board '%s')",
+                 a->path, le.why == LOADER_NONE ? "no room" : loader_why_text(le.why),
+                 r->o->board->name);
     else
-        fprintf(stderr, "ksim: %s: offset 0x%llx: %s (value 0x%llx)\n", a->path,
-                (unsigned long long)le.offset, loader_why_text(le.why),
-                (unsigned long long)le.value);
+        snprintf(msg, cap, "%s: offset 0x%llx: %s (value 0x%llx)", a->path,
+                 (unsigned long long)le.offset, loader_why_text(le.why),
+                 (unsigned long long)le.value);
+    return -1;
+}
+
+/* A refused app is reported and the others still run; the exit status says so. */
+static void load_app_or_report(struct runner *r, struct app *a)
+{
+    char msg[768];
+    if (load_app(r, a, msg, sizeof(msg)) != 0) {
+        fprintf(stderr, "ksim: %s\n", msg);
+        r->bad_input = true;
+    }
 }
 
 static void load_apps(struct runner *r)
@@ -232,86 +236,33 @@ static void load_apps(struct runner *r)
     for (size_t i = 0; i < r->o->napps; i++)
         snprintf(r->apps[b->app_count + i].path, BOARD_PATH_MAX, "%s", r->o->apps[i]);
     for (size_t i = 0; i < r->napps; i++)
-        load_app(r, &r->apps[i]);
+        load_app_or_report(r, &r->apps[i]);
 }
 
-/* --- console input ----------------------------------------------------------- */
-
-static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
-{
-    struct runner *r = h->data;
-    (void)suggested;
-    *buf = uv_buf_init(r->in_buf, sizeof(r->in_buf));
-}
+/* --- console input for apps -------------------------------------------------- */
 
 static void kick(struct runner *r);
 
-static void on_stdin_eof(struct runner *r)
+static void on_app_input(void *ctx, const char *buf, size_t len)
 {
+    struct runner *r = ctx;
+    hal_stub_console_input(r->hal, (const uint8_t *)buf, len);
+    kick(r);
+}
+
+static void on_app_input_eof(void *ctx)
+{
+    struct runner *r = ctx;
     r->stdin_eof = true;
     hal_stub_console_eof(r->hal);
     kick(r);
 }
 
-static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
-{
-    struct runner *r = s->data;
-    if (n > 0) {
-        hal_stub_console_input(r->hal, (const uint8_t *)buf->base, (size_t)n);
-        kick(r);
-    } else if (n < 0) {
-        uv_read_stop(s);
-        on_stdin_eof(r);
-    }
-}
-
-static void on_file_read(uv_fs_t *req)
-{
-    struct runner *r = req->data;
-    ssize_t n = req->result;
-    uv_fs_req_cleanup(req);
-    if (n <= 0) {
-        on_stdin_eof(r);
-        return;
-    }
-    hal_stub_console_input(r->hal, (const uint8_t *)r->in_buf, (size_t)n);
-    kick(r);
-    uv_buf_t b = uv_buf_init(r->in_buf, sizeof(r->in_buf));
-    req->data = r;
-    if (uv_fs_read(&r->loop, req, STDIN_FILENO, &b, 1, -1, on_file_read) != 0)
-        on_stdin_eof(r);
-}
-
 /* Starts reading stdin the first time a process asks for console input. */
 static void start_stdin(struct runner *r)
 {
-    int rc = -1;
     r->stdin_started = true;
-    switch (uv_guess_handle(STDIN_FILENO)) {
-    case UV_TTY:
-        rc = uv_tty_init(&r->loop, &r->in.tty, STDIN_FILENO, 1);
-        break;
-    case UV_NAMED_PIPE:
-        rc = uv_pipe_init(&r->loop, &r->in.pipe, 0);
-        if (rc == 0)
-            rc = uv_pipe_open(&r->in.pipe, STDIN_FILENO);
-        break;
-    case UV_FILE: {
-        uv_buf_t b = uv_buf_init(r->in_buf, sizeof(r->in_buf));
-        r->in_req.data = r;
-        if (uv_fs_read(&r->loop, &r->in_req, STDIN_FILENO, &b, 1, -1, on_file_read) != 0)
-            on_stdin_eof(r);
-        return;
-    }
-    default:
-        break;
-    }
-    if (rc == 0) {
-        r->in.tty.data = r;
-        rc = uv_read_start((uv_stream_t *)&r->in, on_alloc, on_read);
-    }
-    if (rc != 0)
-        on_stdin_eof(r);
+    sim_input_start(&r->app_in, &r->loop, STDIN_FILENO, on_app_input, on_app_input_eof, r);
 }
 
 /* --- stepping the kernel ------------------------------------------------------ */
@@ -322,13 +273,6 @@ static void kick(struct runner *r)
 {
     if (!uv_is_active((uv_handle_t *)&r->idle))
         uv_idle_start(&r->idle, on_idle);
-}
-
-static void on_timer(uv_timer_t *t)
-{
-    struct runner *r = t->data;
-    hal_stub_poll_clock(r->hal);
-    kick(r);
 }
 
 static void finish(struct runner *r)
@@ -347,6 +291,22 @@ static bool until_passed(struct runner *r, uint64_t t)
     return false;
 }
 
+static void on_timer(uv_timer_t *t)
+{
+    struct runner *r = t->data;
+    if (r->paced_deadline) {
+        uint64_t target = r->paced_deadline;
+        r->paced_deadline = 0;
+        if (until_passed(r, target)) {
+            finish(r);
+            return;
+        }
+        hal_stub_advance_to(r->hal, target);
+    }
+    hal_stub_poll_clock(r->hal);
+    kick(r);
+}
+
 /* Nothing is ready: let time pass until something can be. */
 static void wait_for_events(struct runner *r)
 {
@@ -354,8 +314,17 @@ static void wait_for_events(struct runner *r)
     uint64_t deadline, now = hal_stub_now_ns(r->hal);
     bool has_deadline = hal_stub_deadline_ns(r->hal, &deadline);
 
-    if (hal_stub_console_reading(r->hal) && !r->stdin_started)
+    /* stdin belongs to the process console when it reads there. */
+    if (hal_stub_console_reading(r->hal) && !r->stdin_started && !r->o->console)
         start_stdin(r);
+    if (has_deadline && !real && r->console) {
+        /* A person is at the console: virtual time goes no faster than real time. */
+        uv_idle_stop(&r->idle);
+        r->paced_deadline = deadline;
+        uint64_t wait_ms = deadline > now ? (deadline - now) / 1000000 : 0;
+        uv_timer_start(&r->timer, on_timer, wait_ms, 0);
+        return;
+    }
     if (has_deadline && !real) {
         if (until_passed(r, deadline)) {
             finish(r);
@@ -373,8 +342,8 @@ static void wait_for_events(struct runner *r)
         uv_timer_start(&r->timer, on_timer, wait_ms, 0);
         return;
     }
-    if (hal_stub_console_reading(r->hal))
-        return;
+    if (hal_stub_console_reading(r->hal) || r->console)
+        return; /* input can still come */
     /* Virtual time with --until runs out to it, as real time would: alive is not stuck. */
     if (r->o->until_set)
         until_passed(r, r->until_ns);
@@ -405,9 +374,15 @@ static void on_idle(uv_idle_t *h)
     for (int i = 0; i < STEPS_PER_IDLE && st == KERNEL_RUNNABLE; i++) {
         st = kernel_step(&r->kernel);
         skip_spinning(r);
+        if (until_passed(r, hal_stub_now_ns(r->hal)))
+            break; /* checked every turn: a turn can be a whole timeslice */
     }
-    if (until_passed(r, hal_stub_now_ns(r->hal)) || st == KERNEL_DONE || st == KERNEL_PANIC) {
+    if (r->until_reached || st == KERNEL_PANIC || (st == KERNEL_DONE && !r->console)) {
         finish(r);
+        return;
+    }
+    if (st == KERNEL_DONE) { /* the console stays until quit */
+        uv_idle_stop(&r->idle);
         return;
     }
     const struct hal *hal = hal_stub_hal(r->hal);
@@ -465,8 +440,70 @@ static void close_handle(uv_handle_t *h, void *arg)
         uv_close(h, NULL);
 }
 
+/* --- the process console's view of the run ----------------------------------- */
+
+static int console_load(void *ctx, const char *path, char *msg, size_t cap)
+{
+    struct runner *r = ctx;
+    struct app *grown = realloc(r->apps, (r->napps + 1) * sizeof(*r->apps));
+    if (!grown) {
+        snprintf(msg, cap, "out of memory");
+        return -1;
+    }
+    r->apps = grown;
+    struct app *a = &r->apps[r->napps++];
+    memset(a, 0, sizeof(*a));
+    snprintf(a->path, sizeof(a->path), "%s", path);
+    return load_app(r, a, msg, cap);
+}
+
+static int console_press(void *ctx, unsigned button, char *msg, size_t cap)
+{
+    struct runner *r = ctx;
+    if (button >= r->o->board->drivers.button_count) {
+        snprintf(msg, cap, "board '%s' has %u buttons", r->o->board->name,
+                 r->o->board->drivers.button_count);
+        return -1;
+    }
+    /* Pressed now, released a tenth of a second later, as --press does. */
+    hal_stub_button(r->hal, button, true);
+    return hal_stub_schedule_input(r->hal, HAL_STUB_INPUT_BUTTON, button, false,
+                                   hal_stub_now_ns(r->hal) + 100000000u);
+}
+
+static void console_quit(void *ctx)
+{
+    struct runner *r = ctx;
+    r->until_reached = true; /* an orderly end, as --until is */
+    finish(r);
+}
+
+static void console_kick(void *ctx)
+{
+    kick(ctx);
+}
+
+static int start_console(struct runner *r, char *err, size_t errlen)
+{
+    const struct console_host host = {
+        .kernel = &r->kernel,
+        .hal = r->hal,
+        .trace = r->trace,
+        .board_name = r->o->board->name,
+        .load = console_load,
+        .press = r->o->board->drivers.button_count ? console_press : NULL,
+        .quit = console_quit,
+        .kick = console_kick,
+        .ctx = r,
+    };
+    r->console = console_start(&r->loop, &host, r->o->console, r->o->console_port, err, errlen);
+    return r->console ? 0 : -1;
+}
+
 static void teardown(struct runner *r)
 {
+    console_stop(r->console);
+    r->console = NULL;
     trace_close(r->trace); /* only on the error paths: sim_run closes it otherwise */
     r->trace = NULL;
     uv_walk(&r->loop, close_handle, NULL);
@@ -511,7 +548,13 @@ int sim_run(const struct sim_run_options *o)
         fprintf(stderr, "ksim: isolation off: stray loads and stores between processes are "
                         "not caught (system-call checks still apply)\n");
     load_apps(r);
-    if (r->napps == 0)
+    if ((o->console || o->console_port > 0) && start_console(r, err, sizeof(err)) != 0) {
+        fprintf(stderr, "ksim: %s\n", err);
+        teardown(r);
+        free(r);
+        return SIM_EXIT_BAD_INPUT;
+    }
+    if (r->napps == 0 && !r->console)
         fprintf(stderr, "ksim: no apps to run (give app files, or list them under \"apps\" "
                         "in the board file)\n");
     uv_idle_start(&r->idle, on_idle);

@@ -39,6 +39,8 @@ struct sim_run_options {
     double until_s;           /* virtual (or real) seconds after which the run ends */
     const char *trace_path;   /* --trace FILE, or NULL */
     const char *trace_filter; /* --trace-filter SPEC, or NULL */
+    bool console;             /* --console: the process console on stdin */
+    int console_port;         /* --console-port N: also on 127.0.0.1:N (0: no) */
     /* --press and --gpio, in the order given (the HAL sorts them by time) */
     const struct sim_stimulus *inputs;
     size_t ninputs;
