@@ -164,6 +164,8 @@ static int collect_segments(const uint8_t *f, size_t len, struct loader_image *i
             return rc;
         if (!(ph.flags & PF_W) && seen_data)
             return fail(err, LOADER_DATA_BEFORE_CODE, ph.at, ph.vaddr);
+        if ((ph.flags & PF_W) && !seen_data)
+            img->data_ph_at = ph.at;
         seen_data |= (ph.flags & PF_W) != 0;
         if (ph.align > img->align)
             img->align = ph.align;
@@ -212,7 +214,7 @@ static int derive_layout(const uint8_t *f, struct loader_image *img, struct load
     } else if ((img->data_offset & ~(uint64_t)(PAGE_GUESS - 1)) <
                ((img->image_size + PAGE_GUESS - 1) & ~(uint64_t)(PAGE_GUESS - 1))) {
         /* Page protections could not keep code read-only and data writable. */
-        return fail(err, LOADER_DATA_SHARES_PAGE, 32, img->data_offset);
+        return fail(err, LOADER_DATA_SHARES_PAGE, img->data_ph_at + 16, img->data_offset);
     }
     return 0;
 }
@@ -234,6 +236,7 @@ static int vaddr_to_file(const struct loader_image *img, uint64_t vaddr, uint64_
 
 struct dyn_info {
     uint64_t rela, relasz, relaent, jmprel, pltrelsz;
+    uint64_t rela_at, relasz_at, jmprel_at, pltrelsz_at; /* file offsets of the entries */
     int has_rela, has_jmprel;
 };
 
@@ -257,10 +260,12 @@ static int read_dynamic(const uint8_t *f, size_t len, const struct phdr *dyn, st
             return fail(err, LOADER_REL_UNSUPPORTED, at, tag);
         case DT_RELA:
             di->rela = val;
+            di->rela_at = at;
             di->has_rela = 1;
             break;
         case DT_RELASZ:
             di->relasz = val;
+            di->relasz_at = at;
             break;
         case DT_RELAENT:
             if (val != RELA_SIZE)
@@ -268,10 +273,12 @@ static int read_dynamic(const uint8_t *f, size_t len, const struct phdr *dyn, st
             break;
         case DT_JMPREL:
             di->jmprel = val;
+            di->jmprel_at = at;
             di->has_jmprel = 1;
             break;
         case DT_PLTRELSZ:
             di->pltrelsz = val;
+            di->pltrelsz_at = at;
             break;
         default:
             break;
@@ -310,14 +317,21 @@ static int check_relocs(const uint8_t *f, const struct loader_image *img, uint64
     return 0;
 }
 
+/*
+ * Finds a RELA table in the file. A bad address is reported at its address
+ * entry (addr_at), a bad size at its size entry (size_at).
+ */
 static int locate_table(const struct loader_image *img, uint64_t vaddr, uint64_t size,
-                        uint64_t dyn_at, uint64_t *file_off, uint64_t *count,
+                        uint64_t addr_at, uint64_t size_at, uint64_t *file_off, uint64_t *count,
                         struct loader_error *err)
 {
     /* Dynamic addresses are link-time; segments were rebased on base_vaddr. */
-    if (size % RELA_SIZE != 0 || vaddr < img->base_vaddr ||
-        vaddr_to_file(img, vaddr - img->base_vaddr, size, file_off) != 0)
-        return fail(err, LOADER_BAD_RELA, dyn_at, vaddr);
+    /* The address must hold at least a byte of file data (bss has none to read). */
+    if (vaddr < img->base_vaddr ||
+        vaddr_to_file(img, vaddr - img->base_vaddr, size ? 1 : 0, file_off) != 0)
+        return fail(err, LOADER_BAD_RELA, addr_at, vaddr);
+    if (size % RELA_SIZE != 0 || vaddr_to_file(img, vaddr - img->base_vaddr, size, file_off) != 0)
+        return fail(err, LOADER_BAD_RELA, size_at, size);
     *count = size / RELA_SIZE;
     return 0;
 }
@@ -334,7 +348,7 @@ static int collect_relocs(const uint8_t *f, size_t len, const struct phdr *dyn,
     if (rc)
         return rc;
     if (di.has_rela) {
-        rc = locate_table(img, di.rela, di.relasz, dyn->at, &img->rela_file_offset,
+        rc = locate_table(img, di.rela, di.relasz, di.rela_at, di.relasz_at, &img->rela_file_offset,
                           &img->rela_count, err);
         if (rc)
             return rc;
@@ -343,8 +357,8 @@ static int collect_relocs(const uint8_t *f, size_t len, const struct phdr *dyn,
             return rc;
     }
     if (di.has_jmprel && di.pltrelsz > 0) {
-        rc = locate_table(img, di.jmprel, di.pltrelsz, dyn->at, &img->jmprel_file_offset,
-                          &img->jmprel_count, err);
+        rc = locate_table(img, di.jmprel, di.pltrelsz, di.jmprel_at, di.pltrelsz_at,
+                          &img->jmprel_file_offset, &img->jmprel_count, err);
         if (rc)
             return rc;
         rc = check_relocs(f, img, img->jmprel_file_offset, img->jmprel_count, err);

@@ -82,6 +82,7 @@ struct loader_image {
     uint64_t image_size;  /* code + read-only data */
     uint64_t data_offset; /* start of the first writable segment */
     uint64_t data_size;   /* writable segments, including bss */
+    uint64_t data_ph_at;  /* file offset of the first writable segment's header */
     uint64_t align;       /* largest segment alignment */
     unsigned nsegments;
     struct loader_segment seg[LOADER_MAX_SEGMENTS];

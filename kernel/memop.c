@@ -29,8 +29,9 @@ static int set_break(struct kernel *k, struct proc *p, uintptr_t new_brk)
 
 static struct syscall_ret op_sbrk(struct kernel *k, struct proc *p, uintptr_t arg)
 {
-    /* TRD104 registers are 32 bits: the increment is the low word, signed. */
-    int32_t inc = (int32_t)(uint32_t)arg;
+    /* Registers are host words: the increment is the whole register, signed.
+     * Truncating it would turn 4 GiB + 16 into a valid 16. */
+    intptr_t inc = (intptr_t)arg;
     uintptr_t old = p->block.brk, new_brk;
 
     if (inc >= 0) {
@@ -38,7 +39,7 @@ static struct syscall_ret op_sbrk(struct kernel *k, struct proc *p, uintptr_t ar
         if (new_brk < old)
             return ret_failure(KS_ENOMEM);
     } else {
-        uintptr_t dec = (uintptr_t)(-(int64_t)inc);
+        uintptr_t dec = (uintptr_t)0 - (uintptr_t)inc; /* no overflow for INTPTR_MIN */
         if (dec > old)
             return ret_failure(KS_ENOMEM);
         new_brk = old - dec;

@@ -28,8 +28,7 @@ static void reset_runtime(struct kernel *k, struct proc *p)
     p->allow_hwm = 0;
     p->waitfor_driver = p->waitfor_number = 0;
     p->deliver_fn = 0;
-    p->exited = false;
-    p->completion_code = 0;
+    p->exited = false; /* completion_code stays: ABI.md keeps the last exit's for the console */
     p->debug_stack_top = p->debug_heap_start = 0;
 }
 
