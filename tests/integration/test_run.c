@@ -305,3 +305,21 @@ Test(run, isolation_off_says_so)
     cr_assert(strstr(r.err, "isolation off") != NULL, "stderr: %s", r.err);
     ksim_result_free(&r);
 }
+
+Test(run, console_reads_stdin)
+{
+    struct ksim_result r =
+        run_ksim((const char *const[]){"run", app_path("echo"), NULL}, "one\ntwo\nquit\n");
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert(strstr(r.out, "echo: one\necho: two\necho done"), "stdout: %s", r.out);
+    ksim_result_free(&r);
+}
+
+Test(run, read_after_input_ends_is_reported)
+{
+    struct ksim_result r =
+        run_ksim((const char *const[]){"run", app_path("echo"), NULL}, "no newline");
+    cr_assert_eq(r.status, 1, "stderr: %s", r.err);
+    cr_assert(strstr(r.err, "console input has ended"), "stderr: %s", r.err);
+    ksim_result_free(&r);
+}
