@@ -49,7 +49,8 @@ struct ksim_result run_ksim(const char *const *args, const char *stdin_text)
         argv[n] = args[n - 1];
     argv[n] = NULL;
 
-    if (pipe(out) || pipe(err) || pipe(in))
+    /* CLOEXEC: the child must not hold the write end of its own stdin open. */
+    if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || pipe2(in, O_CLOEXEC))
         abort();
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
