@@ -205,10 +205,9 @@ static bool on_syscall(struct kernel *k, struct proc *p, struct hal_stop *stop)
         klib_copy(in, stop->regs, sizeof(in));
     enum syscall_next next = syscall_handle(k, p, stop->syscall_class, stop->regs);
     if (k->trace_syscalls) {
-        struct kernel_event ev = {KEV_SYSCALL, p, stop->syscall_class, in,
-                                  next == SYSCALL_RETURN || next == SYSCALL_UPCALL ? stop->regs
-                                                                                 : NULL,
-                                  NULL};
+        bool returned = next == SYSCALL_RETURN || next == SYSCALL_UPCALL;
+        struct kernel_event ev = {KEV_SYSCALL, p, stop->syscall_class, in, NULL, NULL};
+        ev.out = returned ? stop->regs : NULL;
         kernel_emit_event(k, &ev);
     }
     switch (next) {
