@@ -67,3 +67,38 @@ Test(faults, report_names_the_faulting_function)
     cr_assert(strstr(r.err, " main+0x") != NULL, "no symbol for the pc: %s", r.err);
     ksim_result_free(&r);
 }
+
+/* The same misbehaviour on each MPU model's board: page, PMSAv7 and RISC-V PMP. */
+struct on_board {
+    char board[64];
+    char app[32];
+};
+
+static struct on_board board_cases[64];
+
+ParameterizedTestParameters(faults, victim_survives_on_every_mpu_model)
+{
+    static const char *const boards[] = {"nrf52840dk.json", "qemu-rv32-virt-lowmem.json"};
+    size_t n = 0;
+    for (size_t b = 0; b < sizeof(boards) / sizeof(boards[0]); b++)
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++, n++) {
+            snprintf(board_cases[n].board, sizeof(board_cases[n].board), "%s", boards[b]);
+            snprintf(board_cases[n].app, sizeof(board_cases[n].app), "%s", cases[i].app);
+        }
+    return cr_make_param_array(struct on_board, board_cases, n);
+}
+
+ParameterizedTest(struct on_board *c, faults, victim_survives_on_every_mpu_model)
+{
+    char board[512], name[64];
+    snprintf(board, sizeof(board), "%s/boards/%s", KSIM_SOURCE_DIR, c->board);
+    snprintf(name, sizeof(name), "'%s'", c->app);
+    struct ksim_result r = run_ksim(
+        (const char *const[]){"run", "--board", board, app_path("victim"), app_path(c->app), NULL},
+        NULL);
+    cr_assert_eq(r.status, 3, "%s on %s: exit %d, stderr: %s", c->app, c->board, r.status, r.err);
+    cr_assert(strstr(r.out, "victim ok") != NULL, "%s on %s: %s", c->app, c->board, r.out);
+    cr_assert(strstr(r.err, name) && strstr(r.err, "memory block:"), "%s on %s: %s", c->app,
+              c->board, r.err);
+    ksim_result_free(&r);
+}

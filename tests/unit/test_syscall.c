@@ -1147,7 +1147,7 @@ Test(memop, sbrk_limits)
     FAILURE(KSIM_ERR_NOMEM);
     memop(KSIM_MEMOP_SBRK, 0x7fffffffu);
     FAILURE(KSIM_ERR_NOMEM);
-    memop(KSIM_MEMOP_SBRK, 0x80000000u); /* INT32_MIN */
+    memop(KSIM_MEMOP_SBRK, 0x80000000u); /* 2 GiB up (INT32_MIN if read as 32 bits): no room */
     FAILURE(KSIM_ERR_NOMEM);
     cr_assert_eq(p->block.brk, FAKE_BRK);
     memop(KSIM_MEMOP_SBRK, FAKE_GRANT_START - FAKE_BRK - 1);
@@ -1254,6 +1254,17 @@ Test(exit, restart_gives_fresh_start)
     SUCCESS_2(0, 0); /* allows dropped */
     memop(KSIM_MEMOP_BRK, FAKE_DATA_END);
     SUCCESS(); /* and with them the allow high-water mark */
+}
+
+Test(exit, restart_that_cannot_start_stops)
+{
+    /* If the HAL cannot start it again, the process stops instead of running a dead context. */
+    fb.start_rc = -KS_ENOMEM;
+    cr_assert_eq(sys(KSIM_CLASS_EXIT, KSIM_EXIT_RESTART, 0, JUNK, JUNK), SYSCALL_EXITED);
+    cr_assert_eq(p->state, PROC_FAULTED);
+    cr_assert_eq(fb.discard_calls, 1);
+    cr_assert_eq(fb.release_calls, 1);
+    cr_assert_eq(kernel_status(&fb.k), KERNEL_DONE);
 }
 
 Test(exit, restart_keeps_completion_code)
