@@ -14,6 +14,7 @@
 #include <uv.h>
 
 #include "appfile.h"
+#include "board_config.h"
 #include "console.h"
 #include "input.h"
 #include "fault_report.h"
@@ -83,65 +84,17 @@ static void on_io_change(void *ctx, const char *kind, const char *detail, uint64
         trace_instant(r->trace, kind, detail, now_ns);
 }
 
-static uint16_t host_machine(void)
-{
-#if defined(__x86_64__)
-    return LOADER_EM_X86_64;
-#elif defined(__aarch64__)
-    return LOADER_EM_AARCH64;
-#else
-    return LOADER_EM_RISCV;
-#endif
-}
-
 static int setup(struct runner *r, char *err, size_t errlen)
 {
     const struct board *b = r->o->board;
     if (sim_memmap_create(&r->mem, b, r->o->board_file, err, errlen) != 0)
         return -1;
-    const struct hal_stub_config hc = {
-        .ram_base = (uintptr_t)b->ram.base,
-        .ram_size = (size_t)b->ram.size,
-        .page_size = (size_t)sysconf(_SC_PAGESIZE),
-        .mpu_model = b->mpu_model,
-        .pmp_entries = b->pmp_entries,
-        .isolation = b->isolation == BOARD_ISOLATION_MPU,
-        .clock_real = b->clock.mode == BOARD_CLOCK_REAL,
-        .frequency_hz = b->clock.frequency_hz,
-        .width_bits = b->clock.width_bits,
-        .max_procs = b->process.max_processes,
-        .timeslice_us = b->scheduler.timeslice_us,
-        .out_fd = STDOUT_FILENO,
-        .led_count = b->drivers.led_count,
-        .button_count = b->drivers.button_count,
-        .pin_count = b->drivers.gpio_count,
-        .rng_seed = b->drivers.rng_seed,
-    };
+    struct hal_stub_config hc;
+    struct kernel_config kc;
+    sim_board_configs(b, &hc, &kc);
     r->hal = hal_stub_create(&hc, err, errlen);
     if (!r->hal)
         return -1;
-    const struct kernel_config kc = {
-        .stack_size = b->process.stack_size,
-        .heap_size = b->process.heap_size,
-        .grant_size = b->process.grant_size,
-        .upcall_queue_len = b->process.upcall_queue_len,
-        .fault_policy = b->fault_policy == BOARD_FAULT_PANIC     ? KERNEL_FAULT_PANIC
-                        : b->fault_policy == BOARD_FAULT_RESTART ? KERNEL_FAULT_RESTART
-                                                                 : KERNEL_FAULT_STOP,
-        .fault_restarts = b->fault_restarts,
-        .elf_machine = host_machine(),
-        .kernel_reserved = (size_t)b->ram.kernel_reserved,
-        .drv_alarm = b->drivers.alarm,
-        .drv_console = b->drivers.console,
-        .drv_low_level_debug = b->drivers.low_level_debug,
-        .drv_led = b->drivers.led_count > 0,
-        .drv_button = b->drivers.button_count > 0,
-        .drv_gpio = b->drivers.gpio_count > 0,
-        .drv_rng = b->drivers.rng,
-        .drv_ipc = b->drivers.ipc,
-        .sched_kind =
-            b->scheduler.kind == BOARD_SCHED_PRIORITY ? SCHED_PRIORITY : SCHED_ROUND_ROBIN,
-    };
     const struct ks_region ram = {(uintptr_t)b->ram.base, (size_t)b->ram.size,
                                   r->mem.ram.kernel_view};
     const struct ks_region flash = {(uintptr_t)b->flash.base, (size_t)b->flash.size,
