@@ -196,7 +196,7 @@ struct v7_plan {
 static bool v7_place_below(uint64_t d, uint64_t q, uint64_t align, uint64_t stack,
                            const struct hal_block_req *req, uint64_t page, struct v7_plan *p)
 {
-    struct v7 img, stk;
+    struct v7 img = {0}, stk = {0}; /* set below; zeroed so -O3 can see it */
     uint64_t image = d - q, ilo = image, ihi;
     if (image % align != 0)
         return false;

@@ -96,6 +96,8 @@ void hal_stub_destroy(struct hal_stub *s)
         return;
     hal__preempt_fini(s);
     hal__fault_fini(s);
+    if (hal__running == s)
+        hal__running = NULL; /* signal handlers must never see a freed stub */
     hal__ctx_fini(s);
     hal__gpio_fini(s);
     free(s->in_buf);

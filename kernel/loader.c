@@ -369,7 +369,7 @@ static int collect_relocs(const uint8_t *f, size_t len, const struct phdr *dyn,
 int loader_parse(const uint8_t *file, size_t len, uint16_t machine, struct loader_image *img,
                  struct loader_error *err)
 {
-    struct phdr dynamic;
+    struct phdr dynamic = {0}; /* type 0: no PT_DYNAMIC seen */
     int rc;
 
     klib_fill(img, 0, sizeof(*img));

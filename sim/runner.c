@@ -119,10 +119,10 @@ static int setup(struct runner *r, char *err, size_t errlen)
 
 static void resolve_path(const struct board *b, const char *path, char *out, size_t cap)
 {
-    if (path[0] == '/' || b->dir[0] == '\0')
-        snprintf(out, cap, "%s", path);
-    else
-        snprintf(out, cap, "%s/%s", b->dir, path);
+    int n = (path[0] == '/' || b->dir[0] == '\0') ? snprintf(out, cap, "%s", path)
+                                                  : snprintf(out, cap, "%s/%s", b->dir, path);
+    if (n < 0 || (size_t)n >= cap)
+        snprintf(out, cap, "%s", path); /* too long to join: the app file error will say so */
 }
 
 /* Puts --press and --gpio inputs on the HAL's schedule; -1 for one the board cannot take. */

@@ -83,7 +83,7 @@ ParameterizedTestParameters(faults, victim_survives_on_every_mpu_model)
     for (size_t b = 0; b < sizeof(boards) / sizeof(boards[0]); b++)
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++, n++) {
             snprintf(board_cases[n].board, sizeof(board_cases[n].board), "%s", boards[b]);
-            snprintf(board_cases[n].app, sizeof(board_cases[n].app), "%s", cases[i].app);
+            memcpy(board_cases[n].app, cases[i].app, sizeof(board_cases[n].app)); /* same size */
         }
     return cr_make_param_array(struct on_board, board_cases, n);
 }
