@@ -165,6 +165,17 @@ static void write_back(struct kernel *k, unsigned idx, struct proc *a, struct gr
     serve_pending(k, idx, a, ad);
 }
 
+/* Is a notify from a (of this kind) still waiting in b's queue? */
+static bool notify_pending(const struct proc *a, const struct proc *b, uint32_t number)
+{
+    for (unsigned i = 0; i < b->upcalls.count; i++) {
+        const struct upcall_event *e = upcall_queue_at(&b->upcalls, i);
+        if (e->driver == KSIM_DRIVER_IPC && e->number == number && e->args[0] == a->slot)
+            return true;
+    }
+    return false;
+}
+
 static struct syscall_ret notify(struct kernel *k, struct proc *a, unsigned idx,
                                  struct grant_view *ag, uint32_t target, enum ipc_type type)
 {
@@ -179,6 +190,10 @@ static struct syscall_ret notify(struct kernel *k, struct proc *a, unsigned idx,
         return ret_success(); /* Tock queues it, then drops it at delivery */
     if (b->upcalls.count >= b->upcalls.cap)
         return ret_failure(KS_ENOMEM); /* Tock: the task queue is full */
+    /* One pending notify per sender and kind: unlike Tock, a process cannot
+     * fill another's bounded queue and so starve its other events. */
+    if (notify_pending(a, b, type == IPC_SERVICE ? b->slot : a->slot))
+        return ret_failure(KS_EBUSY);
     write_back(k, idx, a, ag, b);
     deliver(k, idx, a, b, type);
     return ret_success();

@@ -86,6 +86,7 @@ struct ksim_result run_ksim(const char *const *args, const char *stdin_text)
     waitpid(pid, &ws, 0);
     r.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
     r.out = so.buf;
+    r.out_len = so.len;
     r.err = se.buf;
     return r;
 }

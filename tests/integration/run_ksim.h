@@ -8,8 +8,9 @@
 #include <stddef.h>
 
 struct ksim_result {
-    int status; /* exit status, or 128 + signal */
-    char *out;  /* NUL-terminated, malloc'd */
+    int status;     /* exit status, or 128 + signal */
+    char *out;      /* NUL-terminated, malloc'd */
+    size_t out_len; /* apps may write NUL bytes: search with memmem */
     char *err;
 };
 
