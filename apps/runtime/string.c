@@ -190,3 +190,106 @@ char *strerror(int errnum)
         return "Unknown error";
     }
 }
+
+/* Tokens, spans and BSD copies: libtock-c's examples use them. */
+
+size_t strspn(const char *s, const char *accept)
+{
+    size_t n = 0;
+    while (s[n] != '\0' && strchr(accept, s[n]) != NULL)
+        n++;
+    return n;
+}
+
+size_t strcspn(const char *s, const char *reject)
+{
+    size_t n = 0;
+    while (s[n] != '\0' && strchr(reject, s[n]) == NULL)
+        n++;
+    return n;
+}
+
+char *strpbrk(const char *s, const char *accept)
+{
+    s += strcspn(s, accept);
+    return *s != '\0' ? (char *)s : NULL;
+}
+
+char *strtok_r(char *restrict s, const char *restrict delim, char **restrict saveptr)
+{
+    if (s == NULL)
+        s = *saveptr;
+    if (s == NULL)
+        return NULL;
+    s += strspn(s, delim);
+    if (*s == '\0') {
+        *saveptr = NULL;
+        return NULL;
+    }
+    char *end = s + strcspn(s, delim);
+    if (*end != '\0')
+        *end++ = '\0';
+    else
+        end = NULL;
+    *saveptr = end;
+    return s;
+}
+
+char *strtok(char *restrict s, const char *restrict delim)
+{
+    static char *saved;
+    return strtok_r(s, delim, &saved);
+}
+
+/* Copies at most size - 1 bytes and terminates; returns strlen(src). */
+size_t strlcpy(char *restrict dst, const char *restrict src, size_t size)
+{
+    size_t len = strlen(src);
+    if (size > 0) {
+        size_t n = len < size - 1 ? len : size - 1;
+        memcpy(dst, src, n);
+        dst[n] = '\0';
+    }
+    return len;
+}
+
+/* Appends while the whole stays below size; returns the length it tried to make. */
+size_t strlcat(char *restrict dst, const char *restrict src, size_t size)
+{
+    size_t have = strnlen(dst, size);
+    if (have == size)
+        return size + strlen(src);
+    return have + strlcpy(dst + have, src, size - have);
+}
+
+char *strndup(const char *s, size_t max)
+{
+    size_t len = strnlen(s, max);
+    char *copy = malloc(len + 1);
+    if (copy != NULL) {
+        memcpy(copy, s, len);
+        copy[len] = '\0';
+    }
+    return copy;
+}
+
+static int lower_ascii(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+int strncasecmp(const char *a, const char *b, size_t n)
+{
+    for (; n > 0; n--, a++, b++) {
+        int ca = lower_ascii((unsigned char)*a);
+        int cb = lower_ascii((unsigned char)*b);
+        if (ca != cb || ca == '\0')
+            return ca - cb;
+    }
+    return 0;
+}
+
+int strcasecmp(const char *a, const char *b)
+{
+    return strncasecmp(a, b, SIZE_MAX);
+}

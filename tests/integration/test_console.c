@@ -36,9 +36,8 @@ Test(console, list_stop_start_and_quit)
 
 Test(console, bad_input_gets_one_line_errors)
 {
-    struct ksim_result r =
-        console("frobnicate\nstop\nstop nosuch\npress x\ntrace maybe\n\x01\x02\xff\nquit\n",
-                "blink");
+    struct ksim_result r = console(
+        "frobnicate\nstop\nstop nosuch\npress x\ntrace maybe\n\x01\x02\xff\nquit\n", "blink");
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
     cr_assert(strstr(r.out, "unknown command 'frobnicate'"), "%s", r.out);
     cr_assert(strstr(r.out, "usage: stop"), "%s", r.out);

@@ -10,8 +10,14 @@
 static cJSON *run_traced(const char *filter)
 {
     char *path = temp_file("", 0, ".json");
-    const char *args[] = {"run", "--trace", path, app_path("hello"), app_path("yield_modes"),
-                          filter ? "--trace-filter" : NULL, filter, NULL};
+    const char *args[] = {"run",
+                          "--trace",
+                          path,
+                          app_path("hello"),
+                          app_path("yield_modes"),
+                          filter ? "--trace-filter" : NULL,
+                          filter,
+                          NULL};
     if (filter) { /* options go before the apps */
         args[3] = "--trace-filter";
         args[4] = filter;
@@ -70,10 +76,10 @@ Test(trace, filter_keeps_only_the_named_driver)
 
 Test(trace, bad_filter_is_bad_input)
 {
-    struct ksim_result r = run_ksim(
-        (const char *const[]){"run", "--trace", "/tmp/ksim-unused.json", "--trace-filter",
-                              "colour=blue", app_path("hello"), NULL},
-        NULL);
+    struct ksim_result r =
+        run_ksim((const char *const[]){"run", "--trace", "/tmp/ksim-unused.json", "--trace-filter",
+                                       "colour=blue", app_path("hello"), NULL},
+                 NULL);
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "colour=blue") != NULL, "stderr: %s", r.err);
     ksim_result_free(&r);

@@ -24,4 +24,16 @@ char *strstr(const char *haystack, const char *needle);
 char *strdup(const char *s);
 char *strerror(int errnum);
 
+size_t strspn(const char *s, const char *accept);
+size_t strcspn(const char *s, const char *reject);
+char *strpbrk(const char *s, const char *accept);
+char *strtok(char *restrict s, const char *restrict delim);
+char *strtok_r(char *restrict s, const char *restrict delim, char **restrict saveptr);
+char *strndup(const char *s, size_t max);
+int strcasecmp(const char *a, const char *b);
+int strncasecmp(const char *a, const char *b, size_t n);
+/* BSD: copy or append within size bytes, always terminated; return the length tried. */
+size_t strlcpy(char *restrict dst, const char *restrict src, size_t size);
+size_t strlcat(char *restrict dst, const char *restrict src, size_t size);
+
 #endif /* KSIM_APP_STRING_H */

@@ -1,0 +1,30 @@
+# libtock-c on ksim (docs/libtock-c.md), included from tests/CMakeLists.txt.
+#
+# test_libtock_port always runs (label integration): ksim's own apps on the
+# port (apps/libtock-port/) and ksim-cc's --libtock-c mode on a miniature
+# tree. With -DKSIM_LIBTOCK_C=PATH (a libtock-c checkout) the same binary also
+# builds the checkout's examples with ksim-cc and runs them: ctest label
+# `libtock-c`, e.g. `ctest -L libtock-c`.
+set(KSIM_LIBTOCK_C "" CACHE PATH "A libtock-c checkout: enables the libtock-c test label")
+
+add_executable(test_libtock_port integration/test_libtock_port.c integration/run_ksim.c)
+target_link_libraries(test_libtock_port PRIVATE ksim_host_flags PkgConfig::CRITERION)
+target_compile_definitions(test_libtock_port PRIVATE
+  KSIM_BIN="$<TARGET_FILE:ksim>"
+  KSIM_APPS_DIR="${CMAKE_BINARY_DIR}/apps"
+  KSIM_BINARY_DIR="${CMAKE_BINARY_DIR}"
+  KSIM_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+add_dependencies(test_libtock_port ksim ksim_apps)
+add_test(NAME test_libtock_port COMMAND test_libtock_port --jobs 2 --filter "libtock_port/*")
+set_tests_properties(test_libtock_port PROPERTIES LABELS integration TIMEOUT 600)
+
+if(KSIM_LIBTOCK_C)
+  get_filename_component(_ksim_libtock_c "${KSIM_LIBTOCK_C}" ABSOLUTE)
+  if(NOT EXISTS "${_ksim_libtock_c}/libtock/tock.h" OR NOT EXISTS "${_ksim_libtock_c}/libtock-sync")
+    message(FATAL_ERROR "KSIM_LIBTOCK_C=${KSIM_LIBTOCK_C}: not a libtock-c checkout (no libtock/tock.h, libtock-sync/)")
+  endif()
+  target_compile_definitions(test_libtock_port PRIVATE KSIM_LIBTOCK_C="${_ksim_libtock_c}")
+  # The first build of the checkout's libraries (into build/libtock-c/) takes a minute or two.
+  add_test(NAME libtock_c_examples COMMAND test_libtock_port --jobs 2 --filter "libtock_c/*")
+  set_tests_properties(libtock_c_examples PROPERTIES LABELS libtock-c TIMEOUT 1800)
+endif()
