@@ -109,6 +109,11 @@ const struct hal *hal_stub_hal(struct hal_stub *s)
     return &s->hal;
 }
 
+void hal_stub_charge_timeslice(struct hal_stub *s)
+{
+    hal__clock_charge_timeslice(s);
+}
+
 bool hal_stub_last_preempted(const struct hal_stub *s)
 {
     return s->last_preempted;

@@ -52,6 +52,9 @@ void hal_stub_advance_to(struct hal_stub *s, uint64_t t_ns);
 /* Real clock: reads the host clock and raises the alarm if it is due. */
 void hal_stub_poll_clock(struct hal_stub *s);
 
+/* Virtual clock: a process computed for a whole turn; charge it a timeslice of time. */
+void hal_stub_charge_timeslice(struct hal_stub *s);
+
 /* Did the last process turn end by preemption (it computed a whole timeslice)? */
 bool hal_stub_last_preempted(const struct hal_stub *s);
 

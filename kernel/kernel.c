@@ -281,6 +281,7 @@ static void run_turn(struct kernel *k, struct proc *p)
             break;
     }
     k->current = -1;
+    k->turn_used_up = true;
     proc_make_ready(k, p); /* turn used up: to the back of the queue */
 }
 
@@ -303,6 +304,7 @@ enum kernel_status kernel_step(struct kernel *k)
 
     if (hal->chip->has_pending(hal->ctx))
         hal->chip->service_pending(hal->ctx, k);
+    k->turn_used_up = false;
     if (!k->panicked && sched_pop(&k->sched, &slot)) {
         struct proc *p = &k->procs[slot];
         p->ready_queued = false;

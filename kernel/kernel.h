@@ -99,6 +99,7 @@ struct kernel {
     void (*on_event)(void *ctx, const struct kernel_event *ev);
     void *event_ctx;
     bool trace_syscalls; /* report every system call and upcall (costs a call each) */
+    bool turn_used_up;   /* the last turn ended by its system-call budget, not by a wait */
     int last_run;        /* slot that ran last, for KEV_SWITCH */
 };
 

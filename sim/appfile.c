@@ -45,9 +45,11 @@ void sim_app_name(const char *path, char *name, size_t cap)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
-    size_t n = strcspn(base, ".");
-    if (n == 0)
-        n = strlen(base);
+    /* Only the extension goes: libtock-c package names have dots (org.tockos.x). */
+    size_t n = strlen(base);
+    const char *ext = strrchr(base, '.');
+    if (ext && ext != base && (strcmp(ext, ".elf") == 0 || strcmp(ext, ".tbf") == 0))
+        n = (size_t)(ext - base);
     if (n >= cap)
         n = cap - 1;
     memcpy(name, base, n);

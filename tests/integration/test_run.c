@@ -2,6 +2,7 @@
  * Integration tests: build/ksim on the example apps and on broken inputs,
  * checking what a user sees (output, messages, exit status).
  */
+#define _GNU_SOURCE /* mkdtemp */
 #include <criterion/criterion.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -322,4 +323,31 @@ Test(run, read_after_input_ends_is_reported)
     cr_assert_eq(r.status, 1, "stderr: %s", r.err);
     cr_assert(strstr(r.err, "console input has ended"), "stderr: %s", r.err);
     ksim_result_free(&r);
+}
+
+Test(run, polling_with_yield_no_wait_lets_virtual_time_pass)
+{
+    struct ksim_result r = RUN("run", "--until", "5", app_path("busy_poll"));
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert(strstr(r.out, "alarm fired while polling") != NULL, "stdout: %s", r.out);
+    ksim_result_free(&r);
+}
+
+Test(run, dotted_package_names_are_kept)
+{
+    size_t len;
+    unsigned char *b = hello_bytes(&len);
+    char dir[] = "/tmp/ksim-XXXXXX", path[64];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/org.tockos.hello.elf", dir);
+    FILE *f = fopen(path, "wb");
+    cr_assert(f && fwrite(b, 1, len, f) == len);
+    fclose(f);
+    struct ksim_result r =
+        run_ksim((const char *const[]){"run", "--console", path, NULL}, "list\nquit\n");
+    cr_assert(strstr(r.out, " org.tockos.hello ") != NULL, "name cut short: %s", r.out);
+    ksim_result_free(&r);
+    unlink(path);
+    rmdir(dir);
+    free(b);
 }
