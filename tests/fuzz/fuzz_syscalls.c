@@ -71,6 +71,7 @@
 #include <unistd.h>
 
 #include "board.h"
+#include "board_config.h"
 #include "err.h"
 #include "fuzz_common.h"
 #include "grant.h"
@@ -689,21 +690,16 @@ static void setup(void)
     }
     /* KSIM_FUZZ_MPU=cortex-m-pmsav7 (or riscv-pmp) fuzzes over another MPU model. */
     const char *model = getenv("KSIM_FUZZ_MPU");
-    const struct hal_stub_config hc = {
-        .ram_base = (uintptr_t)b->ram.base,
-        .ram_size = (size_t)b->ram.size,
-        .page_size = fz.page,
-        .mpu_model = model && *model ? model : b->mpu_model,
-        .pmp_entries = b->pmp_entries,
-        .timeslice_us = b->scheduler.timeslice_us,
-        .isolation = b->isolation == BOARD_ISOLATION_MPU,
-        .clock_real = false,
-        .frequency_hz = b->clock.frequency_hz,
-        .width_bits = b->clock.width_bits,
-        .max_procs = b->process.max_processes,
-        .out_fd = fz_devnull(),
-        .rng_seed = b->drivers.rng_seed,
-    };
+    /* The board's own configuration, then what the harness runs differently. */
+    struct hal_stub_config hc;
+    struct kernel_config kc;
+    sim_board_configs(b, &hc, &kc);
+    hc.page_size = fz.page;
+    if (model && *model)
+        hc.mpu_model = model;
+    hc.clock_real = false;
+    hc.out_fd = fz_devnull();
+    hc.led_count = hc.button_count = hc.pin_count = 0; /* the harness models GPIO itself */
     fz.hs = fz_hal_stub_create(&hc);
     fz.real = hal_stub_hal(fz.hs);
     fz.hal = *fz.real;
@@ -728,28 +724,6 @@ static void setup(void)
     if (mprotect(fz.kv, ram_size, PROT_READ | PROT_WRITE) != 0)
         abort();
 
-    const struct kernel_config kc = {
-        .stack_size = b->process.stack_size,
-        .heap_size = b->process.heap_size,
-        .grant_size = b->process.grant_size,
-        .upcall_queue_len = b->process.upcall_queue_len,
-        .fault_policy = b->fault_policy == BOARD_FAULT_PANIC     ? KERNEL_FAULT_PANIC
-                        : b->fault_policy == BOARD_FAULT_RESTART ? KERNEL_FAULT_RESTART
-                                                                 : KERNEL_FAULT_STOP,
-        .fault_restarts = b->fault_restarts,
-        .elf_machine = fz_host_machine(),
-        .kernel_reserved = (size_t)b->ram.kernel_reserved,
-        .drv_alarm = b->drivers.alarm,
-        .drv_console = b->drivers.console,
-        .drv_low_level_debug = b->drivers.low_level_debug,
-        .drv_led = b->drivers.led_count > 0,
-        .drv_button = b->drivers.button_count > 0,
-        .drv_gpio = b->drivers.gpio_count > 0,
-        .drv_rng = b->drivers.rng,
-        .drv_ipc = b->drivers.ipc,
-        .sched_kind =
-            b->scheduler.kind == BOARD_SCHED_PRIORITY ? SCHED_PRIORITY : SCHED_ROUND_ROBIN,
-    };
     const struct ks_region ram = {(uintptr_t)b->ram.base, ram_size, fz.kv};
     const struct ks_region flash = {(uintptr_t)b->flash.base, (size_t)b->flash.size,
                                     fz.mem.flash.kernel_view};
