@@ -89,12 +89,23 @@ static void ranges(const struct hal_stub *s, const struct hal_block *b, uintptr_
     hi[2] = up(b->brk, page);
 }
 
+/* b's shares, page-rounded: the host cannot enforce less than a page. */
+static void protect_shares(struct hal_stub *s, const struct hal_block *b, int prot)
+{
+    uintptr_t page = s->cfg.page_size;
+    for (unsigned i = 0; i < b->nshares; i++)
+        protect(down(b->shares[i].start, page), up(b->shares[i].start + b->shares[i].len, page),
+                prot);
+}
+
 static void apply(struct hal_stub *s, const struct hal_block *b)
 {
     static const int prot[3] = {PROT_READ | PROT_WRITE, PROT_READ | PROT_EXEC,
                                 PROT_READ | PROT_WRITE};
     uintptr_t lo[3], hi[3];
     ranges(s, b, lo, hi);
+    /* Shares first: where one shares a page with the block, the block's own protection wins. */
+    protect_shares(s, b, PROT_READ | PROT_WRITE);
     for (int i = 0; i < 3; i++)
         protect(lo[i], hi[i], prot[i]);
 }
@@ -102,7 +113,8 @@ static void apply(struct hal_stub *s, const struct hal_block *b)
 /*
  * Only the pages that were accessible change. One call over the span of the
  * three ranges: what lies between them (padding) is inaccessible already,
- * and each mprotect costs tens of microseconds on a VM.
+ * and each mprotect costs tens of microseconds on a VM. Shares lie in other
+ * blocks: one call each.
  */
 static void revoke_block(struct hal_stub *s, const struct hal_block *b)
 {
@@ -114,6 +126,7 @@ static void revoke_block(struct hal_stub *s, const struct hal_block *b)
         min = lo[i] < min ? lo[i] : min;
         max = hi[i] > max ? hi[i] : max;
     }
+    protect_shares(s, b, PROT_NONE);
     protect(min, max, PROT_NONE);
 }
 
@@ -164,11 +177,61 @@ static void mpu_release(void *hal, unsigned slot, const struct hal_block *b)
     s->active_slot = -1;
 }
 
+/* Re-applies the active process's protections after its share list changed. */
+static void reapply(struct hal_stub *s, unsigned slot, const struct hal_block *old,
+                    const struct hal_block *b)
+{
+    if (!s->cfg.isolation || s->active_slot != (int)slot)
+        return;
+    protect_shares(s, old, PROT_NONE);
+    s->active = *b;
+    apply(s, b);
+}
+
+static int mpu_share(void *hal, unsigned slot, struct hal_block *b, uintptr_t start, uintptr_t len)
+{
+    struct hal_stub *s = hal;
+    if (len == 0 || start + len < start)
+        return -KS_EINVAL;
+    for (unsigned i = 0; i < b->nshares; i++)
+        if (b->shares[i].start == start && b->shares[i].len == len)
+            return 0; /* Tock would spend another region; ksim reuses the one it has */
+    if (b->nshares >= HAL_SHARES_MAX)
+        return -KS_ENOMEM;
+    struct hal_block next = *b;
+    next.shares[next.nshares++] = (struct hal_share){start, len};
+    if (s->model->check_shares(&s->model_params, &next) != 0)
+        return -KS_ENOMEM;
+    struct hal_block old = *b;
+    *b = next;
+    reapply(s, slot, &old, b);
+    return 0;
+}
+
+static void mpu_unshare(void *hal, unsigned slot, struct hal_block *b, uintptr_t lo, uintptr_t hi)
+{
+    struct hal_stub *s = hal;
+    struct hal_block old = *b;
+    unsigned kept = 0;
+    for (unsigned i = 0; i < b->nshares; i++) {
+        const struct hal_share *sh = &b->shares[i];
+        if (sh->start < hi && sh->start + sh->len > lo)
+            continue; /* overlaps: dropped */
+        b->shares[kept++] = *sh;
+    }
+    if (kept == b->nshares)
+        return;
+    b->nshares = kept;
+    reapply(s, slot, &old, b);
+}
+
 const struct hal_mpu_ops hal__mpu_ops = {
     .plan_block = mpu_plan_block,
     .set_brk = mpu_set_brk,
     .activate = mpu_activate,
     .release = mpu_release,
+    .share = mpu_share,
+    .unshare = mpu_unshare,
 };
 
 unsigned hal_stub_mpu_regions(struct hal_stub *s, const struct hal_block *b,

@@ -14,7 +14,7 @@
 
 #include "hal.h"
 
-#define HAL_MPU_MAX_REGIONS 16
+#define HAL_MPU_MAX_REGIONS 16 /* enough for a block's regions and HAL_SHARES_MAX shares */
 
 /* One configured hardware region, for reports and for `ksim layout`. */
 struct hal_mpu_region {
@@ -23,7 +23,7 @@ struct hal_mpu_region {
     unsigned access;        /* enum hal_access bits */
     uint8_t subregions_off; /* PMSAv7: bit i disables subregion i */
     const char *mode;       /* "page", "pmsav7", "TOR", "NAPOT" */
-    const char *what;       /* "stack", "image", "data+heap" */
+    const char *what;       /* "stack", "image", "data+heap", "share" */
 };
 
 struct hal_mpu_model_params {
@@ -39,7 +39,9 @@ struct hal_mpu_model {
     /* Can the hardware express a break at new_brk for block b? 0 or -KS_ENOMEM. */
     int (*check_brk)(const struct hal_mpu_model_params *mp, const struct hal_block *b,
                      uintptr_t new_brk);
-    /* The regions the hardware would be configured with for b; returns how many. */
+    /* Can the hardware express b's shares next to its own regions? 0 or -KS_ENOMEM. */
+    int (*check_shares)(const struct hal_mpu_model_params *mp, const struct hal_block *b);
+    /* The regions the hardware would be configured with for b, shares last; returns how many. */
     unsigned (*regions)(const struct hal_mpu_model_params *mp, const struct hal_block *b,
                         struct hal_mpu_region *out, unsigned max);
 };

@@ -16,7 +16,7 @@ static int page_plan_block(const struct hal_mpu_model_params *mp, uintptr_t free
 {
     uintptr_t page = mp->page_size;
     uintptr_t align = req->image_align > page ? req->image_align : page;
-    struct hal_block b;
+    struct hal_block b = {0}; /* a new block has no shares */
     /* Each request is bounded by the free space (< 4 GiB), so no sum overflows. */
     uintptr_t limit = free_end - free_start;
     if (free_end < free_start || req->stack_size > limit || req->image_size > limit ||
@@ -49,6 +49,12 @@ static int page_check_brk(const struct hal_mpu_model_params *mp, const struct ha
     return 0; /* any break: the region ends at the page holding it */
 }
 
+static int page_check_shares(const struct hal_mpu_model_params *mp, const struct hal_block *b)
+{
+    (void)mp;
+    return b->nshares <= HAL_SHARES_MAX ? 0 : -KS_ENOMEM; /* any range: its pages */
+}
+
 static unsigned page_regions(const struct hal_mpu_model_params *mp, const struct hal_block *b,
                              struct hal_mpu_region *out, unsigned max)
 {
@@ -66,6 +72,15 @@ static unsigned page_regions(const struct hal_mpu_model_params *mp, const struct
     for (unsigned i = 0; i < 3 && n < max; i++)
         if (r[i].size > 0)
             out[n++] = r[i];
+    for (unsigned i = 0; i < b->nshares && i < HAL_SHARES_MAX && n < max; i++) {
+        uintptr_t lo = b->shares[i].start & ~(page - 1);
+        out[n++] = (struct hal_mpu_region){lo,
+                                           up(b->shares[i].start + b->shares[i].len, page) - lo,
+                                           HAL_ACCESS_READ | HAL_ACCESS_WRITE,
+                                           0,
+                                           "page",
+                                           "share"};
+    }
     return n;
 }
 
@@ -73,5 +88,6 @@ const struct hal_mpu_model hal_mpu_model_page = {
     .name = "page",
     .plan_block = page_plan_block,
     .check_brk = page_check_brk,
+    .check_shares = page_check_shares,
     .regions = page_regions,
 };

@@ -28,9 +28,9 @@
 #include "err.h"
 #include "hal_mpu_model.h"
 
-#define PMP_GRAIN       4u  /* bytes: G = 0 */
-#define PMP_MAX_ENTRIES 16u /* pmpcfg0..3 */
-#define PMP_REGIONS     3u
+#define PMP_GRAIN       4u                    /* bytes: G = 0 */
+#define PMP_MAX_ENTRIES 16u                   /* pmpcfg0..3 */
+#define PMP_REGIONS     (3u + HAL_SHARES_MAX) /* stack, image, data+heap, then shares */
 
 static uintptr_t up4(uintptr_t v)
 {
@@ -89,6 +89,9 @@ static void pmp_build(const struct hal_block *b, uintptr_t brk, struct pmp_build
     pmp_add(pb, b->stack_start, b->stack_end, rw, "stack");
     pmp_add(pb, b->image_start, up4(b->image_end), rx, "image");
     pmp_add(pb, down4(b->data_start), up4(brk), rw, "data+heap");
+    for (unsigned i = 0; i < b->nshares && i < HAL_SHARES_MAX; i++)
+        pmp_add(pb, down4(b->shares[i].start), up4(b->shares[i].start + b->shares[i].len), rw,
+                "share");
 }
 
 static bool pmp_entries_ok(const struct hal_mpu_model_params *mp)
@@ -126,6 +129,15 @@ static int pmp_check_brk(const struct hal_mpu_model_params *mp, const struct hal
     return pb.n <= mp->pmp_entries ? 0 : -KS_ENOMEM;
 }
 
+static int pmp_check_shares(const struct hal_mpu_model_params *mp, const struct hal_block *b)
+{
+    struct pmp_build pb;
+    if (!pmp_entries_ok(mp) || b->nshares > HAL_SHARES_MAX)
+        return -KS_ENOMEM;
+    pmp_build(b, b->brk, &pb);
+    return pb.n <= mp->pmp_entries ? 0 : -KS_ENOMEM;
+}
+
 static unsigned pmp_regions(const struct hal_mpu_model_params *mp, const struct hal_block *b,
                             struct hal_mpu_region *out, unsigned max)
 {
@@ -142,5 +154,6 @@ const struct hal_mpu_model hal_mpu_model_pmp = {
     .name = "riscv-pmp",
     .plan_block = pmp_plan_block,
     .check_brk = pmp_check_brk,
+    .check_shares = pmp_check_shares,
     .regions = pmp_regions,
 };

@@ -15,6 +15,9 @@
  *                        grant; subregions are enabled up to the break, and
  *                        the grant lies in the disabled ones at the top
  *
+ * Regions 3 to 7 are free for shares (IPC buffers of other processes): each
+ * share takes the region whose enabled subregions cover it most tightly.
+ *
  * The break moves by enabling or disabling subregions of region 2; the region
  * itself never moves or grows (the next block follows it), and the grant
  * starts on a subregion boundary, so every break below the grant can be
@@ -225,6 +228,7 @@ static void v7_fill(struct hal_block *b, const struct v7_plan *p, const struct h
     b->brk = b->data_end;
     b->end = (uintptr_t)(d + dsize);
     b->grant_start = (uintptr_t)(d + dsize - v7_grant_bytes(dsize, req->grant_size, page));
+    b->nshares = 0; /* a new block has no shares */
 }
 
 static int v7_plan_block(const struct hal_mpu_model_params *mp, uintptr_t free_start,
@@ -266,6 +270,23 @@ static int v7_check_brk(const struct hal_mpu_model_params *mp, const struct hal_
     return 0;
 }
 
+#define V7_REGIONS     8 /* ARMv7-M parts have 8 (or 16; ksim models 8) */
+#define V7_OWN_REGIONS 3
+
+static int v7_check_shares(const struct hal_mpu_model_params *mp, const struct hal_block *b)
+{
+    struct v7 v;
+    (void)mp;
+    if (b->nshares > V7_REGIONS - V7_OWN_REGIONS)
+        return -KS_ENOMEM;
+    for (unsigned i = 0; i < b->nshares; i++) {
+        uint64_t lo = b->shares[i].start, hi = lo + b->shares[i].len;
+        if (!v7_cover_span(lo, hi, UINT64_MAX, &v))
+            return -KS_ENOMEM;
+    }
+    return 0;
+}
+
 static struct hal_mpu_region v7_region(const struct v7 *r, unsigned access, const char *what)
 {
     return (struct hal_mpu_region){(uintptr_t)r->base, r->size, access, r->srd, "pmsav7", what};
@@ -276,7 +297,7 @@ static unsigned v7_regions(const struct hal_mpu_model_params *mp, const struct h
 {
     const unsigned rw = HAL_ACCESS_READ | HAL_ACCESS_WRITE, rx = HAL_ACCESS_READ | HAL_ACCESS_EXEC;
     uint64_t page = mp->page_size;
-    struct hal_mpu_region r[3];
+    struct hal_mpu_region r[V7_OWN_REGIONS + HAL_SHARES_MAX];
     struct v7 v;
     unsigned n = 0, k = 0;
     if (v7_exact(b->stack_start, b->stack_end, &v))
@@ -286,6 +307,11 @@ static unsigned v7_regions(const struct hal_mpu_model_params *mp, const struct h
         r[n++] = v7_region(&v, rx, "image");
     v = v7_data_region(b, page, b->brk);
     r[n++] = v7_region(&v, rw, "data+heap");
+    for (unsigned i = 0; i < b->nshares && i < HAL_SHARES_MAX; i++) {
+        uint64_t lo = b->shares[i].start, hi = lo + b->shares[i].len;
+        if (v7_cover_span(lo, hi, UINT64_MAX, &v))
+            r[n++] = v7_region(&v, rw, "share");
+    }
     for (; k < n && k < max; k++)
         out[k] = r[k];
     return k;
@@ -295,5 +321,6 @@ const struct hal_mpu_model hal_mpu_model_pmsav7 = {
     .name = "cortex-m-pmsav7",
     .plan_block = v7_plan_block,
     .check_brk = v7_check_brk,
+    .check_shares = v7_check_shares,
     .regions = v7_regions,
 };

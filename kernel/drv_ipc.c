@@ -6,22 +6,15 @@
  *                  u32 (the id of the first process with that name), NODEVICE
  *   command 2, id  notify service id: it gets upcall <its own id>
  *   command 3, id  notify client id: it gets upcall <the caller's id>
- *   RW Allow n     this process's buffer for peer n
+ *   RW Allow n     the caller's buffer shared with process n
  *   upcall args    (notifier's id, buffer length, buffer address)
  *
- * Shared buffers are where ksim differs. Tock gives the notified process MPU
- * access to the notifier's buffer; in ksim only the running process's own
- * pages are accessible, so the kernel copies instead, through umem:
- *
- * - A process's window is its RW Allow numbered with its own id (a number
- *   Tock never uses: no process shares with itself).
- * - When A notifies B and A has a buffer for B: if B has a window, A's
- *   buffer is copied into it and B's upcall gets the window; B's window now
- *   holds A's request until B notifies A back, when the window is copied
- *   back into A's buffer. Others notifying B meanwhile wait, in id order.
- *   Without a window B gets (A, 0, 0).
- * - Otherwise B's upcall gets B's own buffer for A, if it has one (a client
- *   answered by its service finds the reply there), else (A, 0, 0).
+ * As in Tock, the notified process gets the notifier's buffer for it (the
+ * notifier's RW Allow numbered with its id) and an MPU region over that
+ * buffer, so it reads and writes the notifier's memory in place; the region
+ * stays until either process stops or restarts. Where the MPU model cannot
+ * express the region (alignment, no region left), the upcall still carries
+ * the buffer, as in Tock, and touching it faults.
  */
 #include "driver.h"
 
@@ -32,18 +25,8 @@
 
 #define IPC_MAX_PROCS 64 /* ids 0..63 take part: Tock's NUM_PROCS */
 #define ALLOW_SEARCH  0
-#define IPC_CHUNK     128 /* bytes through the kernel's stack at a time */
 
 enum ipc_type { IPC_SERVICE, IPC_CLIENT };
-
-struct ipc_data {
-    uint32_t window_held; /* the window holds window_peer's request */
-    uint32_t window_peer;
-    uint32_t window_peer_id; /* the peer's process id: a restarted peer is someone else */
-    uint32_t pad;            /* the masks stay 8-byte aligned on 32-bit targets too */
-    uint64_t pending_svc;    /* bit n: peer n's service notify waits for the window */
-    uint64_t pending_cli;    /* bit n: peer n's client notify waits for the window */
-};
 
 static struct syscall_ret discover(struct kernel *k, struct proc *p, struct grant_view *g)
 {
@@ -67,102 +50,19 @@ static struct syscall_ret discover(struct kernel *k, struct proc *p, struct gran
     return ret_failure(KS_ENODEVICE);
 }
 
-/* Copies min(lengths) bytes from a buffer of `from` to one of `to`; the count, 0 on refusal. */
-static uintptr_t copy(struct kernel *k, struct proc *from, struct grant_allow src, struct proc *to,
-                      struct grant_allow dst)
-{
-    uint8_t chunk[IPC_CHUNK];
-    uintptr_t len = src.len < dst.len ? src.len : dst.len;
-    for (uintptr_t done = 0; done < len;) {
-        size_t n = len - done > IPC_CHUNK ? IPC_CHUNK : (size_t)(len - done);
-        if (umem_read(k, from, src.addr + done, chunk, n, UMEM_RW) != 0 ||
-            umem_write(k, to, dst.addr + done, chunk, n) != 0)
-            return 0;
-        done += n;
-    }
-    return len;
-}
-
-static bool window_busy(struct kernel *k, struct ipc_data *d, const struct proc *a)
-{
-    if (!d->window_held)
-        return false;
-    if (!kernel_proc_by_id(k, (int)d->window_peer, d->window_peer_id)) {
-        d->window_held = 0; /* its peer is gone: nobody gets the bytes back */
-        return false;
-    }
-    return !(d->window_peer == a->slot && d->window_peer_id == a->id);
-}
-
-/* Gives b the upcall for a's notify (or parks it until b's window is free). */
+/* Gives b the upcall for a's notify, with a's buffer for b and access to it. */
 static void deliver(struct kernel *k, unsigned idx, struct proc *a, struct proc *b,
                     enum ipc_type type)
 {
-    struct grant_view ag, bg;
+    const struct hal *hal = k->hal;
+    struct grant_view ag;
+    struct grant_allow buf = {0, 0};
     uint32_t number = type == IPC_SERVICE ? b->slot : a->slot;
-    struct grant_allow src = {0, 0};
     if (grant_peek(k, a, idx, &ag))
-        src = ag.rw[b->slot];
-    bool b_grant = grant_peek(k, b, idx, &bg);
-
-    if (src.len > 0) {
-        if (!b_grant || bg.rw[b->slot].len == 0) {
-            kernel_schedule_upcall(k, b, idx, number, a->slot, 0, 0);
-            return;
-        }
-        struct ipc_data *bd = bg.data;
-        if (window_busy(k, bd, a)) {
-            uint64_t bit = (uint64_t)1 << a->slot;
-            if (type == IPC_SERVICE)
-                bd->pending_svc |= bit;
-            else
-                bd->pending_cli |= bit;
-            return;
-        }
-        struct grant_allow win = bg.rw[b->slot];
-        uintptr_t n = copy(k, a, src, b, win);
-        bd->window_held = 1;
-        bd->window_peer = a->slot;
-        bd->window_peer_id = a->id;
-        kernel_schedule_upcall(k, b, idx, number, a->slot, n, win.addr);
-        return;
-    }
-    if (b_grant && bg.rw[a->slot].len > 0)
-        kernel_schedule_upcall(k, b, idx, number, a->slot, bg.rw[a->slot].len, bg.rw[a->slot].addr);
-    else
-        kernel_schedule_upcall(k, b, idx, number, a->slot, 0, 0);
-}
-
-/* b's window is free: hands it to the waiting notifies, lowest id first. */
-static void serve_pending(struct kernel *k, unsigned idx, struct proc *b, struct ipc_data *bd)
-{
-    for (unsigned s = 0; s < IPC_MAX_PROCS && s < k->nprocs; s++) {
-        uint64_t bit = (uint64_t)1 << s;
-        for (int t = IPC_SERVICE; t <= IPC_CLIENT; t++) {
-            uint64_t *pending = t == IPC_SERVICE ? &bd->pending_svc : &bd->pending_cli;
-            if (bd->window_held)
-                return;
-            if (!(*pending & bit))
-                continue;
-            *pending &= ~bit;
-            if (proc_is_alive(&k->procs[s]))
-                deliver(k, idx, &k->procs[s], b, (enum ipc_type)t);
-        }
-    }
-}
-
-/* a answers b: the request b left in a's window goes back into b's buffer for a. */
-static void write_back(struct kernel *k, unsigned idx, struct proc *a, struct grant_view *ag,
-                       struct proc *b)
-{
-    struct ipc_data *ad = ag->data;
-    struct grant_view bg;
-    if (!ad->window_held || ad->window_peer != b->slot || ad->window_peer_id != b->id)
-        return;
-    if (grant_peek(k, b, idx, &bg))
-        copy(k, a, ag->rw[a->slot], b, bg.rw[a->slot]);
-    ad->window_held = 0;
-    serve_pending(k, idx, a, ad);
+        buf = ag.rw[b->slot];
+    if (buf.len > 0)
+        (void)hal->mpu->share(hal->ctx, b->slot, &b->block, buf.addr, buf.len);
+    kernel_schedule_upcall(k, b, idx, number, a->slot, buf.len, buf.addr);
 }
 
 /* Is a notify from a (of this kind) still waiting in b's queue? */
@@ -176,8 +76,8 @@ static bool notify_pending(const struct proc *a, const struct proc *b, uint32_t 
     return false;
 }
 
-static struct syscall_ret notify(struct kernel *k, struct proc *a, unsigned idx,
-                                 struct grant_view *ag, uint32_t target, enum ipc_type type)
+static struct syscall_ret notify(struct kernel *k, struct proc *a, unsigned idx, uint32_t target,
+                                 enum ipc_type type)
 {
     if (target >= k->nprocs || k->procs[target].state == PROC_FREE)
         return ret_failure(KS_EINVAL); /* Tock: no such process */
@@ -194,7 +94,6 @@ static struct syscall_ret notify(struct kernel *k, struct proc *a, unsigned idx,
      * fill another's bounded queue and so starve its other events. */
     if (notify_pending(a, b, type == IPC_SERVICE ? b->slot : a->slot))
         return ret_failure(KS_EBUSY);
-    write_back(k, idx, a, ag, b);
     deliver(k, idx, a, b, type);
     return ret_success();
 }
@@ -214,9 +113,9 @@ static struct syscall_ret ipc_command(struct kernel *k, struct proc *p, unsigned
     case 1:
         return discover(k, p, &g);
     case 2:
-        return notify(k, p, idx, &g, target, IPC_SERVICE);
+        return notify(k, p, idx, target, IPC_SERVICE);
     default: /* 3 */
-        return notify(k, p, idx, &g, target, IPC_CLIENT);
+        return notify(k, p, idx, target, IPC_CLIENT);
     }
 }
 
@@ -226,6 +125,5 @@ const struct driver drv_ipc = {
     .upcalls = IPC_MAX_PROCS,
     .allow_ro = 1,
     .allow_rw = IPC_MAX_PROCS,
-    .data_size = sizeof(struct ipc_data),
     .command = ipc_command,
 };

@@ -26,6 +26,13 @@ enum hal_access {
  * [start, stack_end) stack | image | data+bss | heap up to brk | free |
  * [grant_start, end) grant. All boundaries are board addresses.
  */
+#define HAL_SHARES_MAX 4
+
+/* Memory of another process this one may also read and write (IPC). */
+struct hal_share {
+    uintptr_t start, len;
+};
+
 struct hal_block {
     uintptr_t start, end;
     uintptr_t stack_start, stack_end;
@@ -33,6 +40,9 @@ struct hal_block {
     uintptr_t data_start, data_end; /* data and bss, at their linked offsets */
     uintptr_t brk;
     uintptr_t grant_start;
+    /* Extra regions, as Tock's add_mpu_region gives an IPC service its client's buffer. */
+    struct hal_share shares[HAL_SHARES_MAX];
+    unsigned nshares;
 };
 
 /* What a process needs; the model pads it to what its hardware can express. */
@@ -57,6 +67,13 @@ struct hal_mpu_ops {
     void (*activate)(void *hal, unsigned slot, const struct hal_block *b);
     /* The block no longer belongs to a process: nothing of it is accessible. */
     void (*release)(void *hal, unsigned slot, const struct hal_block *b);
+    /* Lets slot also read and write [start, start + len), one more region (in
+     * b->shares); applied at once if slot is active. 0 (also when already
+     * shared), -KS_EINVAL for an empty or wrapping range, -KS_ENOMEM when the
+     * model has no region left for it or cannot express it. */
+    int (*share)(void *hal, unsigned slot, struct hal_block *b, uintptr_t start, uintptr_t len);
+    /* Drops b's shares that overlap [lo, hi): that memory changes hands. */
+    void (*unshare)(void *hal, unsigned slot, struct hal_block *b, uintptr_t lo, uintptr_t hi);
 };
 
 /* Why a process stopped running. */

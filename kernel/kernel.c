@@ -114,7 +114,7 @@ int kernel_load(struct kernel *k, const char *name, const uint8_t *file, size_t 
                 struct loader_error *err)
 {
     struct loader_image img;
-    struct hal_block block;
+    struct hal_block block = {0};
     struct proc *p;
     int rc;
 

@@ -20,9 +20,25 @@ void proc_make_ready(struct kernel *k, struct proc *p)
     sched_push(&k->sched, p->slot);
 }
 
+/*
+ * p's memory changes hands (it stops, or starts afresh): no other process
+ * keeps a share of it (IPC), and p keeps none of theirs.
+ */
+static void drop_shares(struct kernel *k, struct proc *p)
+{
+    const struct hal *hal = k->hal;
+    hal->mpu->unshare(hal->ctx, p->slot, &p->block, 0, UINTPTR_MAX);
+    for (unsigned s = 0; s < k->nprocs; s++) {
+        struct proc *q = &k->procs[s];
+        if (q != p && q->state != PROC_FREE)
+            hal->mpu->unshare(hal->ctx, q->slot, &q->block, p->block.start, p->block.end);
+    }
+}
+
 /* Resets everything a fresh start must not inherit. */
 static void reset_runtime(struct kernel *k, struct proc *p)
 {
+    drop_shares(k, p);
     grant_reset(p);
     upcall_queue_init(&p->upcalls, k->cfg.upcall_queue_len);
     p->allow_hwm = 0;
@@ -68,6 +84,7 @@ static void stop_running(struct kernel *k, struct proc *p, enum proc_state final
 {
     const struct hal *hal = k->hal;
     p->state = final;
+    drop_shares(k, p);
     hal->proc->discard(hal->ctx, p->slot);
     hal->mpu->release(hal->ctx, p->slot, &p->block);
 }

@@ -4,18 +4,15 @@
  * cases the string in place and notifies the client back. Runs forever
  * (run it with --until).
  *
- * In ksim the request arrives in the service's window, a copy the kernel
- * makes of the client's buffer; notifying the client copies it back
- * (docs/drivers.md). In Tock the same code would touch the client's buffer
- * itself, through an MPU region the kernel adds.
+ * As in Tock, the upcall carries the client's buffer and the kernel gives
+ * this process an MPU region over it, so the service works on the client's
+ * memory in place (docs/drivers.md).
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <tock.h>
 
 #include "ipc.h"
-
-static char window[64]; /* where client requests land */
 
 static void on_request(int client, int len, int buf, void *ud)
 {
@@ -31,8 +28,6 @@ int main(void)
 {
     size_t me = 0;
     int rc = ipc_discover("ipc_service", &me);
-    if (rc == RETURNCODE_SUCCESS)
-        rc = ipc_share(me, window, sizeof(window));
     if (rc == RETURNCODE_SUCCESS)
         rc = ipc_register_service_callback("ipc_service", on_request, NULL);
     if (rc != RETURNCODE_SUCCESS) {

@@ -425,11 +425,24 @@ static void fz_release(void *hal, unsigned slot, const struct hal_block *b)
     fz.real->mpu->release(hal, slot, b);
 }
 
+/* Shares (IPC) change the app view only: the kernel view never includes them. */
+static int fz_share(void *hal, unsigned slot, struct hal_block *b, uintptr_t start, uintptr_t len)
+{
+    return fz.real->mpu->share(hal, slot, b, start, len);
+}
+
+static void fz_unshare(void *hal, unsigned slot, struct hal_block *b, uintptr_t lo, uintptr_t hi)
+{
+    fz.real->mpu->unshare(hal, slot, b, lo, hi);
+}
+
 static const struct hal_mpu_ops fz_mpu = {
     .plan_block = fz_plan_block,
     .set_brk = fz_set_brk,
     .activate = fz_activate,
     .release = fz_release,
+    .share = fz_share,
+    .unshare = fz_unshare,
 };
 
 static int fz_start(void *hal, unsigned slot, uintptr_t entry, uintptr_t lo, uintptr_t top,

@@ -372,6 +372,21 @@ Test(libtock_c, buttons_toggle_their_led_on_each_press)
     free(elf);
 }
 
+/* IPC as on Tock: the service rewrites the client's buffer in place, through a shared region. */
+Test(libtock_c, rot13_service_answers_the_client_in_its_own_buffer)
+{
+    /* The client discovers the service by package name: the file's name. */
+    char *svc = build_example(dir, "org.tockos.examples.rot13", "rot13_service");
+    char *cli = build_example(dir, "rot13_client", "rot13_client");
+    struct ksim_result r = RUN("run", "--until", "2", svc, cli);
+    cr_assert_eq(r.status, 0, "stdout: %s stderr: %s", r.out, r.err);
+    cr_assert(in_order(r.out, "12: Uryyb Jbeyq!", "12: Hello World!", "12: Uryyb Jbeyq!", NULL),
+              "stdout: %s", r.out);
+    ksim_result_free(&r);
+    free(svc);
+    free(cli);
+}
+
 /* The port's own tests, against the real tock.h and tock.c. */
 Test(libtock_c, port_tests_pass_against_the_real_tock_c)
 {

@@ -163,6 +163,27 @@ Test(ipc, client_loaded_first_still_gets_the_reply)
     ksim_result_free(&r);
 }
 
+/* The service works on the client's buffer through an MPU region of the board's model. */
+static void ipc_on_board(const char *board)
+{
+    struct ksim_result r = RUN("run", "--board", board, "--until", "5", app_path("ipc_service"),
+                               app_path("ipc_client"));
+    cr_assert_eq(r.status, 0, "%s\nstdout: %s\nstderr: %s", board, r.out, r.err);
+    cr_assert(strstr(r.out, "ipc_service: 64 bytes from client 1"), "stdout: %s", r.out);
+    cr_assert(strstr(r.out, "ipc_client: reply: HELLO FROM IPC_CLIENT"), "stdout: %s", r.out);
+    ksim_result_free(&r);
+}
+
+Test(ipc, shared_buffer_on_cortex_m_pmsav7)
+{
+    ipc_on_board(KSIM_SOURCE_DIR "/boards/nrf52840dk.json");
+}
+
+Test(ipc, shared_buffer_on_riscv_pmp)
+{
+    ipc_on_board(KSIM_SOURCE_DIR "/boards/qemu-rv32-virt-lowmem.json");
+}
+
 Test(ipc, client_without_service_fails)
 {
     struct ksim_result r = RUN("run", app_path("ipc_client"));

@@ -42,6 +42,7 @@ static int fake_plan_block(void *hal, uintptr_t free_start, uintptr_t free_end,
     if (b->grant_start == up(b->data_end, page))
         b->grant_start += page; /* keeps brk < grant_start, as the page model does */
     b->end = b->grant_start + up(req->grant_size, page);
+    b->nshares = 0;
     if (b->end > free_end || b->end < free_start)
         return -KS_ENOMEM;
     return 0;
@@ -74,11 +75,42 @@ static void fake_release(void *hal, unsigned slot, const struct hal_block *b)
     fb->last_release_slot = slot;
 }
 
+static int fake_share(void *hal, unsigned slot, struct hal_block *b, uintptr_t start, uintptr_t len)
+{
+    struct fake_board *fb = fb_of(hal);
+    (void)slot;
+    fb->share_calls++;
+    if (fb->share_rc != 0)
+        return fb->share_rc;
+    if (len == 0 || start + len < start)
+        return -KS_EINVAL;
+    for (unsigned i = 0; i < b->nshares; i++)
+        if (b->shares[i].start == start && b->shares[i].len == len)
+            return 0;
+    if (b->nshares >= HAL_SHARES_MAX)
+        return -KS_ENOMEM;
+    b->shares[b->nshares++] = (struct hal_share){start, len};
+    return 0;
+}
+
+static void fake_unshare(void *hal, unsigned slot, struct hal_block *b, uintptr_t lo, uintptr_t hi)
+{
+    unsigned kept = 0;
+    (void)hal;
+    (void)slot;
+    for (unsigned i = 0; i < b->nshares; i++)
+        if (!(b->shares[i].start < hi && b->shares[i].start + b->shares[i].len > lo))
+            b->shares[kept++] = b->shares[i];
+    b->nshares = kept;
+}
+
 static const struct hal_mpu_ops fake_mpu = {
     .plan_block = fake_plan_block,
     .set_brk = fake_set_brk,
     .activate = fake_activate,
     .release = fake_release,
+    .share = fake_share,
+    .unshare = fake_unshare,
 };
 
 /* --- Processes: recorded, never run --- */

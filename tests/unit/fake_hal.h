@@ -75,6 +75,8 @@ struct fake_board {
     uintptr_t last_brk;
     unsigned activate_calls, release_calls;
     unsigned last_release_slot;
+    int share_rc; /* nonzero: share fails with it and changes nothing */
+    unsigned share_calls;
 
     /* Processes */
     int start_rc;

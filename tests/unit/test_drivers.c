@@ -12,6 +12,7 @@
 #include "err.h"
 #include "fake_hal.h"
 #include "grant.h"
+#include "proc.h"
 #include "syscall.h"
 
 #define LED    KSIM_DRIVER_LED
@@ -548,12 +549,10 @@ Test(ipc, notify_checks_the_target)
     cr_assert_eq(p->upcalls.count, 0);
 }
 
-/* p (slot 0) is a service with a 16-byte window; q (slot 1) a client sharing "abc". */
+/* p (slot 0) is a service; q (slot 1) a client sharing "abc" with it. */
 static struct proc *service_and_client(void)
 {
     struct proc *q = proc_n(1);
-    allow_as(p, KSIM_CLASS_ALLOW_RW, IPC, 0, DATA(0, 0x100), 16);
-    memset(fake_view(&fb, DATA(0, 0x100)), 0, 16);
     subscribe_as(p, IPC, 0);
     put(DATA(1, 0x100), "abc");
     allow_as(q, KSIM_CLASS_ALLOW_RW, IPC, 0, DATA(1, 0x100), 4);
@@ -561,49 +560,85 @@ static struct proc *service_and_client(void)
     return q;
 }
 
-Test(ipc, request_lands_in_the_window_and_the_reply_goes_back)
+static bool has_share(const struct proc *x, uintptr_t start, uintptr_t len)
+{
+    for (unsigned i = 0; i < x->block.nshares; i++)
+        if (x->block.shares[i].start == start && x->block.shares[i].len == len)
+            return true;
+    return false;
+}
+
+Test(ipc, service_gets_the_clients_buffer_and_access_to_it)
 {
     struct proc *q = service_and_client();
     cmd_as(q, IPC, 2, 0, 0);
     expect_ok();
-    /* Service upcall: number = its own id; (client, length, window). */
-    expect_event(p, 0, IPC, 0, 1, 4, DATA(0, 0x100));
-    cr_assert_str_eq((char *)fake_view(&fb, DATA(0, 0x100)), "abc");
+    /* Service upcall: number = its own id; (client, length, the client's buffer). */
+    expect_event(p, 0, IPC, 0, 1, 4, DATA(1, 0x100));
+    cr_assert(has_share(p, DATA(1, 0x100), 4), "the service's MPU covers the client's buffer");
+    cr_assert_eq(q->block.nshares, 0, "the client gets nothing of the service's");
+}
 
-    memcpy(fake_view(&fb, DATA(0, 0x100)), "XYZ", 4); /* the service answers in place */
+Test(ipc, client_notified_back_gets_the_services_buffer_for_it)
+{
+    struct proc *q = service_and_client();
+    cmd_as(q, IPC, 2, 0, 0);
+    /* No buffer of the service's for the client: (service, 0, 0). */
     cmd_as(p, IPC, 3, 1, 0);
     expect_ok();
-    cr_assert_str_eq((char *)fake_view(&fb, DATA(1, 0x100)), "XYZ", "copied back to the client");
-    /* Client upcall: number = the service's id; its own buffer for the service. */
-    expect_event(q, 0, IPC, 0, 0, 4, DATA(1, 0x100));
+    expect_event(q, 0, IPC, 0, 0, 0, 0);
+    /* With one (RW Allow numbered with the client's id), the client gets it. */
+    allow_as(p, KSIM_CLASS_ALLOW_RW, IPC, 1, DATA(0, 0x300), 8);
+    q->upcalls.count = 0;
+    cmd_as(p, IPC, 3, 1, 0);
+    expect_event(q, 0, IPC, 0, 0, 8, DATA(0, 0x300));
+    cr_assert(has_share(q, DATA(0, 0x300), 8));
 }
 
-Test(ipc, a_busy_window_makes_other_clients_wait)
+Test(ipc, sharing_the_same_buffer_again_takes_no_new_region)
 {
     struct proc *q = service_and_client();
-    struct proc *x = proc_n(2);
-    put(DATA(2, 0x100), "second");
-    allow_as(x, KSIM_CLASS_ALLOW_RW, IPC, 0, DATA(2, 0x100), 7);
-    cmd_as(q, IPC, 2, 0, 0);
-    cmd_as(x, IPC, 2, 0, 0);
-    expect_ok();
-    cr_assert_eq(p->upcalls.count, 1, "x waits while the window holds q's request");
-    cr_assert_str_eq((char *)fake_view(&fb, DATA(0, 0x100)), "abc");
-
-    cmd_as(p, IPC, 3, 1, 0); /* reply to q frees the window for x */
-    cr_assert_eq(p->upcalls.count, 2);
-    expect_event(p, 1, IPC, 0, 2, 7, DATA(0, 0x100));
-    cr_assert_str_eq((char *)fake_view(&fb, DATA(0, 0x100)), "second");
+    for (int i = 0; i < 3; i++) {
+        cmd_as(q, IPC, 2, 0, 0);
+        p->upcalls.count = 0;
+    }
+    cr_assert_eq(p->block.nshares, 1);
 }
 
-Test(ipc, no_window_gives_no_buffer)
+Test(ipc, a_share_the_mpu_cannot_express_still_reaches_the_upcall)
+{
+    struct proc *q = service_and_client();
+    fb.share_rc = -KS_ENOMEM;
+    cmd_as(q, IPC, 2, 0, 0);
+    expect_ok();
+    expect_event(p, 0, IPC, 0, 1, 4, DATA(1, 0x100)); /* as Tock: touching it faults */
+    cr_assert_eq(p->block.nshares, 0);
+}
+
+Test(ipc, shares_end_when_the_sharing_process_stops_or_restarts)
+{
+    struct proc *q = service_and_client();
+    cmd_as(q, IPC, 2, 0, 0);
+    cr_assert_eq(p->block.nshares, 1);
+    proc_terminate(&fb.k, q, 0);
+    cr_assert_eq(p->block.nshares, 0, "the client's memory is no longer the service's to touch");
+
+    struct proc *x = proc_n(2);
+    allow_as(x, KSIM_CLASS_ALLOW_RW, IPC, 0, DATA(2, 0x100), 4);
+    cmd_as(x, IPC, 2, 0, 0);
+    cr_assert_eq(p->block.nshares, 1);
+    proc_restart(&fb.k, p);
+    cr_assert_eq(p->block.nshares, 0, "a restarted service starts without shares");
+}
+
+Test(ipc, no_buffer_gives_no_share)
 {
     struct proc *q = proc_n(1);
     subscribe_as(p, IPC, 0);
-    allow_as(q, KSIM_CLASS_ALLOW_RW, IPC, 0, DATA(1, 0x100), 4);
     cmd_as(q, IPC, 2, 0, 0);
     expect_ok();
     expect_event(p, 0, IPC, 0, 1, 0, 0);
+    cr_assert_eq(fb.share_calls, 0);
 }
 
 Test(ipc, second_pending_notify_from_one_sender_is_busy)

@@ -562,3 +562,81 @@ Test(mpu_pmp, every_plan_obeys_the_rules)
                 no(r, n, b.grant_start, 1, R);
             }
 }
+
+/* ---- shares (IPC buffers of other processes) ---- */
+
+static struct hal_block with_share(struct hal_block b, uintptr_t start, uintptr_t len)
+{
+    b.shares[b.nshares++] = (struct hal_share){start, len};
+    return b;
+}
+
+/*
+ * PMSAv7: a 64-byte buffer aligned to 64 is one 64-byte region (too small
+ * for subregions). 0x20030020..0x20030060 is not: the region of 256 bytes at
+ * 0x20030000 with 32-byte subregions 1 and 2 on covers it (SRD 0xf9). Three
+ * regions are the block's: the HAL_SHARES_MAX (4) shares fit in the eight.
+ * A share no region can cover (crossing a 4 GiB boundary) is refused.
+ */
+Test(mpu_pmsav7, shares_take_the_tightest_region_and_the_free_ones_only)
+{
+    struct hal_block_req rq = hello_nrf();
+    struct hal_block b;
+    struct hal_mpu_region r[HAL_MPU_MAX_REGIONS];
+    cr_assert_eq(hal_mpu_model_pmsav7.plan_block(&v7, 0x20010000, 0x20040000, &rq, &b), 0);
+    cr_assert_eq(b.nshares, 0);
+    struct hal_block s = with_share(b, 0x20030040, 64);
+    s = with_share(s, 0x20030020, 0x40);
+    cr_assert_eq(hal_mpu_model_pmsav7.check_shares(&v7, &s), 0);
+    cr_assert_eq(hal_mpu_model_pmsav7.regions(&v7, &s, r, HAL_MPU_MAX_REGIONS), 5);
+    assert_region(&r[3], 0x20030040, 64, RW, 0x00, "pmsav7", "share");
+    assert_region(&r[4], 0x20030000, 256, RW, 0xf9, "pmsav7", "share");
+    yes(r, 5, 0x20030020, 0x60, RW);
+    no(r, 5, 0x20030080, 1, R);
+    s = with_share(with_share(s, 0x20031000, 32), 0x20031020, 32);
+    cr_assert_eq(hal_mpu_model_pmsav7.check_shares(&v7, &s), 0, "4 shares: 7 regions");
+    cr_assert_eq(hal_mpu_model_pmsav7.regions(&v7, &s, r, HAL_MPU_MAX_REGIONS), 7);
+    struct hal_block odd = with_share(b, (uintptr_t)0xffffffe0u, 0x40);
+    if (sizeof(uintptr_t) > 4)
+        cr_assert_eq(hal_mpu_model_pmsav7.check_shares(&v7, &odd), -KS_ENOMEM);
+}
+
+/*
+ * PMP on an 8-entry part: hello's block takes 5 entries. A 64-byte NAPOT
+ * buffer takes one more (6); a TOR buffer that does not start where the last
+ * entry ends needs OFF + TOR (8); the next share has no entry left.
+ */
+Test(mpu_pmp, shares_count_against_the_entries)
+{
+    struct hal_mpu_model_params mp = pmp(8);
+    struct hal_block_req rq = hello_rv();
+    struct hal_block b;
+    struct hal_mpu_region r[HAL_MPU_MAX_REGIONS];
+    cr_assert_eq(hal_mpu_model_pmp.plan_block(&mp, 0x40100000, 0x48000000, &rq, &b), 0);
+    struct hal_block s = with_share(b, 0x40200040, 64);
+    cr_assert_eq(hal_mpu_model_pmp.check_shares(&mp, &s), 0);
+    s = with_share(s, 0x40300010, 0x30);
+    cr_assert_eq(hal_mpu_model_pmp.check_shares(&mp, &s), 0);
+    cr_assert_eq(hal_mpu_model_pmp.regions(&mp, &s, r, HAL_MPU_MAX_REGIONS), 8);
+    assert_region(&r[5], 0x40200040, 64, RW, 0, "NAPOT", "share");
+    assert_region(&r[6], 0x40300010, 0, 0, 0, "OFF", "share");
+    assert_region(&r[7], 0x40300010, 0x30, RW, 0, "TOR", "share");
+    s = with_share(s, 0x40400000, 8);
+    cr_assert_eq(hal_mpu_model_pmp.check_shares(&mp, &s), -KS_ENOMEM);
+    struct hal_mpu_model_params mp16 = pmp(16);
+    cr_assert_eq(hal_mpu_model_pmp.check_shares(&mp16, &s), 0);
+}
+
+/* The page model: a share is the pages holding it, up to HAL_SHARES_MAX. */
+Test(mpu_models, page_shares_are_whole_pages)
+{
+    const struct hal_mpu_model_params mp = {.page_size = PAGE};
+    struct hal_block_req rq = req(8 * KIB, 0x1fe8, 0x2000, 0x268, 16 * KIB, 4 * KIB);
+    struct hal_block b;
+    struct hal_mpu_region r[HAL_MPU_MAX_REGIONS];
+    cr_assert_eq(hal_mpu_model_page.plan_block(&mp, 0x20010000, 0x20040000, &rq, &b), 0);
+    struct hal_block s = with_share(b, 0x20030ff0, 0x20);
+    cr_assert_eq(hal_mpu_model_page.check_shares(&mp, &s), 0);
+    unsigned n = hal_mpu_model_page.regions(&mp, &s, r, HAL_MPU_MAX_REGIONS);
+    assert_region(&r[n - 1], 0x20030000, 2 * PAGE, RW, 0, "page", "share");
+}
