@@ -39,9 +39,10 @@ struct bench_result {
 
 /* Paths of what the cases run, fixed at build time (CMake). */
 struct bench_paths {
-    const char *ksim;   /* build/ksim */
-    const char *apps;   /* build/apps */
-    const char *nolibc; /* bench's static no-libc program */
+    const char *ksim;        /* build/ksim */
+    const char *apps;        /* build/apps */
+    const char *nolibc;      /* bench's static no-libc program */
+    const char *fuzz_replay; /* tests/fuzz/fuzz_syscalls_replay, or NULL */
 };
 
 struct bench_ctx {
@@ -98,5 +99,6 @@ int case_virtual_time(struct bench_ctx *c, struct bench_result *r);
 int case_trace(struct bench_ctx *c, struct bench_result *r);
 int case_yield_switch(struct bench_ctx *c, struct bench_result *r, bool isolation);
 int case_scale(struct bench_ctx *c, struct bench_result *r);
+int case_fuzz(struct bench_ctx *c, struct bench_result *r); /* case_fuzz.c */
 
 #endif /* KSIM_BENCH_H */
