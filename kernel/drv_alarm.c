@@ -49,7 +49,8 @@ static void rearm(struct kernel *k, unsigned idx)
     for (unsigned s = 0; s < k->nprocs; s++) {
         struct proc *p = &k->procs[s];
         struct grant_view g;
-        if (!proc_is_alive(p) || !grant_peek(k, p, idx, &g))
+        /* Most slots are free or never used the alarm: skip them without a call. */
+        if (p->grant[idx] == 0 || !proc_is_alive(p) || !grant_peek(k, p, idx, &g))
             continue;
         struct alarm_data *a = g.data;
         if (!a->armed)

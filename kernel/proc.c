@@ -7,11 +7,6 @@
 #include "klib.h"
 #include "umem.h"
 
-bool proc_is_alive(const struct proc *p)
-{
-    return p->state == PROC_RUNNING || p->state == PROC_YIELDED || p->state == PROC_YIELDED_FOR;
-}
-
 void proc_make_ready(struct kernel *k, struct proc *p)
 {
     if (p->ready_queued)

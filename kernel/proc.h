@@ -63,8 +63,11 @@ struct proc {
 
 struct kernel;
 
-/* True while the process can still run (not free, terminated or faulted). */
-bool proc_is_alive(const struct proc *p);
+/* True while the process can still run (not free, terminated or faulted). Inline: asked often. */
+static inline bool proc_is_alive(const struct proc *p)
+{
+    return p->state == PROC_RUNNING || p->state == PROC_YIELDED || p->state == PROC_YIELDED_FOR;
+}
 
 /* (Re)starts p from its entry point with a fresh id, memory and grants. 0 or -KS_E*. */
 int proc_start(struct kernel *k, struct proc *p, struct loader_error *err);
