@@ -1,4 +1,4 @@
-/* Chrome Trace Event writer: compact records in memory, cJSON in chunks. */
+/* Chrome Trace Event writer: compact records in memory, cJSON templates in chunks. */
 #define _GNU_SOURCE
 #include "trace.h"
 
@@ -8,11 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TRACE_CHUNK   4096 /* records converted and written together */
-#define FILTER_MAX    16
-#define TRACE_PID     1
-#define KERNEL_TID    0
-#define NAME_MAX_LEN  PROC_NAME_MAX
+#define TRACE_CHUNK       4096       /* records converted and written together */
+#define TRACE_FILE_BUFFER (1u << 20) /* bytes of the trace file buffered before a write */
+#define FILTER_MAX        16
+#define TRACE_PID         1
+#define TRACE_PID_TEXT    "1" /* the same, as JSON text */
+#define KERNEL_TID        0
+#define NAME_MAX_LEN      PROC_NAME_MAX
 
 enum rec_kind { REC_SYSCALL, REC_UPCALL, REC_SWITCH, REC_LIFE, REC_INSTANT };
 
@@ -25,9 +27,138 @@ struct rec {
     uint32_t proc_id;
     uint32_t cls;
     uintptr_t in[4], out[4];
-    char name[NAME_MAX_LEN];  /* process name, or the instant's name */
-    char detail[48];          /* instant detail, fault text */
+    char name[NAME_MAX_LEN]; /* process name, or the instant's name */
+    char detail[48];         /* instant detail, fault text */
 };
+
+/*
+ * Writing an event is the hot path of a traced run, so each kind of event is
+ * a cJSON tree built once: its leaves are references to text the event
+ * fills in (cJSON neither copies nor frees them), numbers as raw JSON text,
+ * and cJSON prints the tree into a fixed buffer. No allocation per event.
+ */
+#define TPL_LEAVES 16
+
+struct event_tpl {
+    cJSON *root;
+    cJSON *leaf[TPL_LEAVES]; /* in the order the template was built */
+    unsigned nleaves;
+};
+
+/* A leaf whose text the event sets: a string, or (raw) a JSON number written as text. */
+static void tpl_leaf(struct event_tpl *t, cJSON *parent, const char *key, bool raw)
+{
+    cJSON *n = raw ? cJSON_CreateRaw("0") : cJSON_CreateString("");
+    if (!n)
+        return;
+    cJSON_free(n->valuestring);
+    n->valuestring = (char *)"";
+    n->type |= cJSON_IsReference; /* the text is ours: cJSON_Delete leaves it */
+    cJSON_AddItemToObject(parent, key, n);
+    if (t->nleaves < TPL_LEAVES)
+        t->leaf[t->nleaves++] = n;
+}
+
+static void tpl_set(struct event_tpl *t, unsigned i, const char *text)
+{
+    if (i < t->nleaves)
+        t->leaf[i]->valuestring = (char *)text;
+}
+
+/* Leaves 0..3: name, ts, tid (raw), then what the kind adds. */
+static cJSON *tpl_base(struct event_tpl *t, const char *ph)
+{
+    t->root = cJSON_CreateObject();
+    tpl_leaf(t, t->root, "name", false);
+    cJSON_AddStringToObject(t->root, "ph", ph);
+    tpl_leaf(t, t->root, "ts", true);
+    cJSON_AddRawToObject(t->root, "pid", TRACE_PID_TEXT); /* raw: cJSON prints numbers slowly */
+    tpl_leaf(t, t->root, "tid", true);
+    return t->root;
+}
+
+/* name ts tid class [driver] r0..r3 [return r0_out..r3_out] */
+static void tpl_build_syscall(struct event_tpl *t, bool driver, bool out)
+{
+    cJSON *root = tpl_base(t, "X");
+    cJSON_AddRawToObject(root, "dur", "0");
+    cJSON_AddStringToObject(root, "cat", "syscall");
+    cJSON *a = cJSON_AddObjectToObject(root, "args");
+    tpl_leaf(t, a, "class", true);
+    if (driver)
+        tpl_leaf(t, a, "driver", false);
+    static const char *const in[4] = {"r0", "r1", "r2", "r3"};
+    static const char *const outs[4] = {"r0_out", "r1_out", "r2_out", "r3_out"};
+    for (int i = 0; i < 4; i++)
+        tpl_leaf(t, a, in[i], false);
+    if (out) {
+        tpl_leaf(t, a, "return", false);
+        for (int i = 0; i < 4; i++)
+            tpl_leaf(t, a, outs[i], false);
+    }
+}
+
+/* name ts tid [detail] */
+static void tpl_build_instant(struct event_tpl *t, bool detail)
+{
+    cJSON *root = tpl_base(t, "i");
+    cJSON_AddStringToObject(root, "s", "t");
+    if (detail)
+        tpl_leaf(t, cJSON_AddObjectToObject(root, "args"), "detail", false);
+}
+
+static void tpl_free(struct event_tpl *t)
+{
+    cJSON_Delete(t->root);
+    t->root = NULL;
+}
+
+/* "0x..." as printf's %#lx would, but 0 is "0x0"; buf holds 2 + 16 + 1. */
+static const char *hex_text(char *buf, uint64_t v)
+{
+    char tmp[16];
+    unsigned n = 0;
+    do {
+        tmp[n++] = "0123456789abcdef"[v & 0xf];
+        v >>= 4;
+    } while (v);
+    buf[0] = '0';
+    buf[1] = 'x';
+    for (unsigned i = 0; i < n; i++)
+        buf[2 + i] = tmp[n - 1 - i];
+    buf[2 + n] = '\0';
+    return buf;
+}
+
+static const char *dec_text(char *buf, uint64_t v)
+{
+    char tmp[20];
+    unsigned n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (unsigned i = 0; i < n; i++)
+        buf[i] = tmp[n - 1 - i];
+    buf[n] = '\0';
+    return buf;
+}
+
+/* Microseconds with the nanoseconds as a fraction: "12.345", or "12" when whole. */
+static const char *ts_text(char *buf, uint64_t ns)
+{
+    dec_text(buf, ns / 1000);
+    unsigned frac = (unsigned)(ns % 1000);
+    if (frac) {
+        size_t n = strlen(buf);
+        buf[n] = '.';
+        buf[n + 1] = (char)('0' + frac / 100);
+        buf[n + 2] = (char)('0' + frac / 10 % 10);
+        buf[n + 3] = (char)('0' + frac % 10);
+        buf[n + 4] = '\0';
+    }
+    return buf;
+}
 
 struct trace {
     FILE *f;
@@ -40,6 +171,9 @@ struct trace {
     unsigned ndrivers;
     char (*named)[NAME_MAX_LEN]; /* thread_name already written per slot+1 */
     unsigned nnamed;
+    struct event_tpl syscall_tpl[4]; /* [has driver + 2 * has return] */
+    struct event_tpl instant_tpl[2]; /* [has detail] */
+    char text[4096];                 /* one event's JSON */
 };
 
 static int parse_filter(struct trace *t, const char *spec, char *err, size_t errlen)
@@ -81,6 +215,23 @@ static void write_json(struct trace *t, cJSON *ev)
     cJSON_Delete(ev);
 }
 
+/* Prints a template's tree as one event; a tree too large for the buffer goes the slow way. */
+static void write_tpl(struct trace *t, struct event_tpl *tpl)
+{
+    const char *text = t->text;
+    char *big = NULL;
+    if (!tpl->root) {
+        t->failed = true;
+        return;
+    }
+    if (!cJSON_PrintPreallocated(tpl->root, t->text, (int)sizeof(t->text), false))
+        text = big = cJSON_PrintUnformatted(tpl->root);
+    if (!text || fputs(t->first ? "\n" : ",\n", t->f) < 0 || fputs(text, t->f) < 0)
+        t->failed = true;
+    t->first = false;
+    free(big);
+}
+
 static cJSON *base_event(const char *name, const char *ph, uint64_t ts_ns, int tid)
 {
     cJSON *e = cJSON_CreateObject();
@@ -100,8 +251,8 @@ static void metadata(struct trace *t, const char *what, int tid, const char *nam
     write_json(t, e);
 }
 
-struct trace *trace_open(const char *path, const char *filter, const char *board_name,
-                         char *err, size_t errlen)
+struct trace *trace_open(const char *path, const char *filter, const char *board_name, char *err,
+                         size_t errlen)
 {
     struct trace *t = calloc(1, sizeof(*t));
     char label[160];
@@ -121,6 +272,8 @@ struct trace *trace_open(const char *path, const char *filter, const char *board
         free(t);
         return NULL;
     }
+    /* Large writes: a system call per few events would cost more than formatting them. */
+    setvbuf(t->f, NULL, _IOFBF, TRACE_FILE_BUFFER);
     t->enabled = t->first = true;
     fputs("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"clock\":\"ksim board time\"},"
           "\"traceEvents\":[",
@@ -196,13 +349,6 @@ static const char *variant_name(uintptr_t v)
     }
 }
 
-static void add_hex(cJSON *o, const char *key, uintptr_t v)
-{
-    char text[24];
-    snprintf(text, sizeof(text), "0x%lx", (unsigned long)v);
-    cJSON_AddStringToObject(o, key, text);
-}
-
 static void thread_name(struct trace *t, const struct rec *r)
 {
     unsigned tid = r->slot + 1u;
@@ -223,38 +369,43 @@ static void thread_name(struct trace *t, const struct rec *r)
 
 static void emit_syscall(struct trace *t, const struct rec *r)
 {
-    cJSON *e = base_event(class_name(r->cls), "X", r->ts_ns, r->slot + 1);
-    cJSON_AddNumberToObject(e, "dur", 0);
-    cJSON_AddStringToObject(e, "cat", "syscall");
-    cJSON *a = cJSON_AddObjectToObject(e, "args");
     uint32_t driver;
-    cJSON_AddNumberToObject(a, "class", r->cls);
-    if (syscall_driver(r->cls, r->in, &driver))
-        add_hex(a, "driver", driver);
-    for (int i = 0; i < 4; i++) {
-        char key[4] = {'r', (char)('0' + i), 0, 0};
-        add_hex(a, key, r->in[i]);
-    }
+    bool has_driver = syscall_driver(r->cls, r->in, &driver);
+    struct event_tpl *tpl = &t->syscall_tpl[has_driver + 2 * (r->has_out != 0)];
+    char ts[32], tid[8], cls[12], drv[24], in[4][24], out[4][24];
+    unsigned i = 0;
+    if (!tpl->root)
+        tpl_build_syscall(tpl, has_driver, r->has_out);
+    tpl_set(tpl, i++, class_name(r->cls));
+    tpl_set(tpl, i++, ts_text(ts, r->ts_ns));
+    tpl_set(tpl, i++, dec_text(tid, r->slot + 1u));
+    tpl_set(tpl, i++, dec_text(cls, r->cls));
+    if (has_driver)
+        tpl_set(tpl, i++, hex_text(drv, driver));
+    for (int k = 0; k < 4; k++)
+        tpl_set(tpl, i++, hex_text(in[k], r->in[k]));
     if (r->has_out) {
-        cJSON_AddStringToObject(a, "return", r->cls == 0 ? "-" : variant_name(r->out[0]));
-        for (int i = 0; i < 4; i++) {
-            char key[8] = {'r', (char)('0' + i), '_', 'o', 'u', 't', 0, 0};
-            add_hex(a, key, r->out[i]);
-        }
+        tpl_set(tpl, i++, r->cls == 0 ? "-" : variant_name(r->out[0]));
+        for (int k = 0; k < 4; k++)
+            tpl_set(tpl, i++, hex_text(out[k], r->out[k]));
     }
-    write_json(t, e);
+    write_tpl(t, tpl);
 }
 
 static void emit_instant(struct trace *t, const char *name, int tid, uint64_t ts,
                          const char *detail)
 {
-    cJSON *e = base_event(name, "i", ts, tid);
-    cJSON_AddStringToObject(e, "s", "t");
-    if (detail && detail[0]) {
-        cJSON *a = cJSON_AddObjectToObject(e, "args");
-        cJSON_AddStringToObject(a, "detail", detail);
-    }
-    write_json(t, e);
+    bool has_detail = detail && detail[0];
+    struct event_tpl *tpl = &t->instant_tpl[has_detail];
+    char ts_buf[32], tid_buf[8];
+    if (!tpl->root)
+        tpl_build_instant(tpl, has_detail);
+    tpl_set(tpl, 0, name);
+    tpl_set(tpl, 1, ts_text(ts_buf, ts));
+    tpl_set(tpl, 2, dec_text(tid_buf, (uint64_t)tid));
+    if (has_detail)
+        tpl_set(tpl, 3, detail);
+    write_tpl(t, tpl);
 }
 
 static const char *life_name(uint8_t kind)
@@ -317,8 +468,8 @@ static struct rec *next_rec(struct trace *t)
 
 static void fill_upcall(struct rec *r, const struct upcall_event *u)
 {
-    snprintf(r->detail, sizeof(r->detail), "driver 0x%x upcall %u (0x%lx, 0x%lx, 0x%lx)",
-             u->driver, u->number, (unsigned long)u->args[0], (unsigned long)u->args[1],
+    snprintf(r->detail, sizeof(r->detail), "driver 0x%x upcall %u (0x%lx, 0x%lx, 0x%lx)", u->driver,
+             u->number, (unsigned long)u->args[0], (unsigned long)u->args[1],
              (unsigned long)u->args[2]);
 }
 
@@ -336,7 +487,7 @@ void trace_kernel_event(struct trace *t, const struct kernel_event *ev, uint64_t
     r->ts_ns = now_ns;
     r->slot = (uint16_t)ev->p->slot;
     r->proc_id = ev->p->id;
-    snprintf(r->name, sizeof(r->name), "%s", ev->p->name);
+    memcpy(r->name, ev->p->name, sizeof(r->name)); /* both PROC_NAME_MAX, NUL-terminated */
     switch (ev->kind) {
     case KEV_SYSCALL:
         r->kind = REC_SYSCALL;
@@ -394,6 +545,10 @@ int trace_close(struct trace *t)
     flush(t);
     fputs("\n]}\n", t->f);
     rc = (fclose(t->f) != 0 || t->failed) ? -1 : 0;
+    for (int i = 0; i < 4; i++)
+        tpl_free(&t->syscall_tpl[i]);
+    for (int i = 0; i < 2; i++)
+        tpl_free(&t->instant_tpl[i]);
     free(t->buf);
     free(t->named);
     free(t);
