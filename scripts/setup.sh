@@ -8,6 +8,7 @@ packages=(
   build-essential cmake pkg-config
   libuv1-dev libcjson-dev libffi-dev libcriterion-dev
   clang gcc-arm-none-eabi
+  libxml2-utils
 )
 
 missing=()

@@ -10,11 +10,16 @@
 #include <string.h>
 
 #include "board.h"
+#include "cmd_memmap.h"
+#include "cmd_watch.h"
 #include "runner.h"
 
 static const char usage_text[] =
     "usage: ksim run [options] APP.elf...     run apps on a board\n"
     "       ksim config --dump [--board FILE] print the effective board configuration\n"
+    "       ksim memmap (--svg FILE | --text) [--board FILE] [APP.elf...]  draw the memory map\n"
+    "       ksim watch [--build CMD] [--watch PATH] APP.elf|DIR... [-- RUN-OPTIONS]  rebuild and\n"
+    "                  rerun on every saved change\n"
     "       ksim --version | --help\n"
     "\n"
     "run options:\n"
@@ -333,6 +338,10 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "run") == 0)
         return cmd_run(argc - 1, argv + 1);
+    if (strcmp(argv[1], "watch") == 0)
+        return cmd_watch(argc - 1, argv + 1);
+    if (strcmp(argv[1], "memmap") == 0)
+        return cmd_memmap(argc - 1, argv + 1);
     if (strcmp(argv[1], "config") == 0)
         return cmd_config(argc - 1, argv + 1);
     return usage_error("unknown command '%s'", argv[1]);

@@ -10,8 +10,13 @@ void memview_mpu(FILE *o, struct hal_stub *hal, const struct hal_block *b)
 {
     struct hal_mpu_region r[HAL_MPU_MAX_REGIONS];
     unsigned n = hal_stub_mpu_regions(hal, b, r, HAL_MPU_MAX_REGIONS);
+    memview_mpu_regions(o, hal_stub_mpu_model(hal), r, n);
+}
+
+void memview_mpu_regions(FILE *o, const char *model, const struct hal_mpu_region *r, unsigned n)
+{
     uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-    fprintf(o, "  MPU (%s model), %u regions:\n", hal_stub_mpu_model(hal), n);
+    fprintf(o, "  MPU (%s model), %u regions:\n", model, n);
     for (unsigned i = 0; i < n; i++) {
         fprintf(o, "    %u: 0x%08" PRIxPTR "-0x%08" PRIxPTR " %c%c%c %-5s %s", i, r[i].start,
                 (uintptr_t)(r[i].start + r[i].size), r[i].access & HAL_ACCESS_READ ? 'r' : '-',

@@ -508,6 +508,13 @@ int sim_run(const struct sim_run_options *o)
         fprintf(stderr, "ksim: isolation off: stray loads and stores between processes are "
                         "not caught (system-call checks still apply)\n");
     load_apps(r);
+    if (o->inspect) {
+        const struct sim_loaded loaded = {o->board, &r->kernel, r->hal};
+        status = r->bad_input ? SIM_EXIT_BAD_INPUT : o->inspect(o->inspect_ctx, &loaded);
+        teardown(r);
+        free(r);
+        return status;
+    }
     if ((o->console || o->console_port > 0) && start_console(r, err, sizeof(err)) != 0) {
         fprintf(stderr, "ksim: %s\n", err);
         teardown(r);

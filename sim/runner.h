@@ -30,6 +30,16 @@ struct sim_stimulus {
 #define SIM_STIMULI_MAX  256
 #define SIM_PRESS_HOLD_S 0.1 /* --press releases the button this long after */
 
+struct kernel;
+struct hal_stub;
+
+/* A board with its apps loaded and nothing run yet (`ksim memmap`). */
+struct sim_loaded {
+    const struct board *board;
+    const struct kernel *kernel;
+    struct hal_stub *hal; /* for the MPU model's region lists */
+};
+
 struct sim_run_options {
     const struct board *board;
     const char *board_file; /* for messages; "<default>" for the built-in board */
@@ -44,6 +54,13 @@ struct sim_run_options {
     /* --press and --gpio, in the order given (the HAL sorts them by time) */
     const struct sim_stimulus *inputs;
     size_t ninputs;
+    /*
+     * Set: load the apps exactly as a run does, then call inspect instead of
+     * running them and return its enum sim_exit; SIM_EXIT_BAD_INPUT without
+     * calling it when an app was refused.
+     */
+    int (*inspect)(void *ctx, const struct sim_loaded *loaded);
+    void *inspect_ctx;
 };
 
 /* Runs to the end; returns an enum sim_exit. */
