@@ -369,7 +369,7 @@ static void thread_name(struct trace *t, const struct rec *r)
 
 static void emit_syscall(struct trace *t, const struct rec *r)
 {
-    uint32_t driver;
+    uint32_t driver = 0; /* set when has_driver */
     bool has_driver = syscall_driver(r->cls, r->in, &driver);
     struct event_tpl *tpl = &t->syscall_tpl[has_driver + 2 * (r->has_out != 0)];
     char ts[32], tid[8], cls[12], drv[24], in[4][24], out[4][24];
