@@ -96,47 +96,57 @@ static struct proc *free_slot(struct kernel *k)
     return NULL;
 }
 
-static int plan_block(struct kernel *k, const struct loader_image *img, struct hal_block *b)
+/*
+ * The heap request: the board's, or more when the app asks for a bigger
+ * block (a TBF's minimum_ram_size) than stack, image, data and grant fill.
+ */
+static size_t heap_request(const struct kernel *k, const struct loader_image *img, size_t min_ram)
+{
+    uint64_t fixed =
+        (uint64_t)k->cfg.stack_size + img->data_offset + img->data_size + k->cfg.grant_size;
+    if (min_ram > fixed + k->cfg.heap_size)
+        return (size_t)(min_ram - fixed);
+    return k->cfg.heap_size;
+}
+
+static int plan_block(struct kernel *k, const struct loader_image *img, size_t min_ram,
+                      struct hal_block *b)
 {
     const struct hal_block_req req = {
         .stack_size = k->cfg.stack_size,
         .image_size = (size_t)img->image_size,
         .data_offset = (size_t)img->data_offset,
         .data_size = (size_t)img->data_size,
-        .heap_size = k->cfg.heap_size,
+        .heap_size = heap_request(k, img, min_ram),
         .grant_size = k->cfg.grant_size,
         .image_align = (size_t)img->align,
     };
     return k->hal->mpu->plan_block(k->hal->ctx, k->ram_next, k->ram.base + k->ram.size, &req, b);
 }
 
-int kernel_load(struct kernel *k, const char *name, const uint8_t *file, size_t len,
-                struct loader_error *err)
+int kernel_load_app(struct kernel *k, const struct kernel_app *app, const struct loader_image *img,
+                    struct loader_error *err)
 {
-    struct loader_image img;
     struct hal_block block;
     struct proc *p;
     int rc;
 
     err->why = LOADER_NONE;
-    rc = loader_parse(file, len, k->cfg.elf_machine, &img, err);
-    if (rc)
-        return rc;
     p = free_slot(k);
     if (!p)
         return -KS_ENOMEM;
-    if (plan_block(k, &img, &block) != 0) {
+    if (plan_block(k, img, app->min_ram, &block) != 0) {
         err->why = LOADER_NO_ROOM;
-        err->value = img.data_offset + img.data_size;
+        err->value = img->data_offset + img->data_size;
         return -KS_ENOMEM;
     }
-    p->file = file;
-    p->file_len = len;
-    p->image = img;
+    p->file = app->elf;
+    p->file_len = app->elf_len;
+    p->image = *img;
     p->block = block;
     p->restarts = p->faults = 0;
     p->syscalls = 0;
-    klib_strlcpy(p->name, name, sizeof(p->name));
+    klib_strlcpy(p->name, app->name, sizeof(p->name));
     rc = proc_start(k, p, err);
     if (rc) {
         p->state = PROC_FREE;
@@ -144,6 +154,17 @@ int kernel_load(struct kernel *k, const char *name, const uint8_t *file, size_t 
     }
     k->ram_next = block.end;
     return (int)p->slot;
+}
+
+int kernel_load(struct kernel *k, const char *name, const uint8_t *file, size_t len,
+                struct loader_error *err)
+{
+    struct loader_image img;
+    const struct kernel_app app = {name, file, len, 0};
+    int rc = loader_parse(file, len, k->cfg.elf_machine, &img, err);
+    if (rc)
+        return rc;
+    return kernel_load_app(k, &app, &img, err);
 }
 
 /* Would this upcall wake p from its yield? */

@@ -118,6 +118,18 @@ int kernel_init(struct kernel *k, const struct hal *hal, const struct kernel_con
 int kernel_load(struct kernel *k, const char *name, const uint8_t *file, size_t len,
                 struct loader_error *err);
 
+/* An app to load, however it was packaged (bare ELF, TBF): see appload.h. */
+struct kernel_app {
+    const char *name;
+    const uint8_t *elf; /* the ELF; must outlive the process */
+    size_t elf_len;
+    size_t min_ram; /* a TBF's minimum_ram_size: the heap grows to give the block this much */
+};
+
+/* kernel_load for an ELF loader_parse accepted as img. Same returns. */
+int kernel_load_app(struct kernel *k, const struct kernel_app *app, const struct loader_image *img,
+                    struct loader_error *err);
+
 enum kernel_status {
     KERNEL_RUNNABLE = 0, /* some process is ready: call kernel_step again */
     KERNEL_IDLE,         /* live processes all wait for events */

@@ -1,5 +1,5 @@
 /*
- * The ksim command line: `run`, `config --dump`, `--version`, `--help`.
+ * The ksim command line: `run`, `config --dump`, `pack`, `--version`, `--help`.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -10,11 +10,13 @@
 #include <string.h>
 
 #include "board.h"
+#include "cmd_pack.h"
 #include "runner.h"
 
 static const char usage_text[] =
-    "usage: ksim run [options] APP.elf...     run apps on a board\n"
+    "usage: ksim run [options] APP...         run apps (.elf or .tbf) on a board\n"
     "       ksim config --dump [--board FILE] print the effective board configuration\n"
+    "       ksim pack APP.elf -o APP.tbf      wrap an app in a Tock Binary Format object\n"
     "       ksim --version | --help\n"
     "\n"
     "run options:\n"
@@ -335,5 +337,7 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (strcmp(argv[1], "config") == 0)
         return cmd_config(argc - 1, argv + 1);
+    if (strcmp(argv[1], "pack") == 0)
+        return sim_cmd_pack(argc - 1, argv + 1);
     return usage_error("unknown command '%s'", argv[1]);
 }

@@ -14,6 +14,7 @@
 #include <uv.h>
 
 #include "appfile.h"
+#include "appload.h"
 #include "board_config.h"
 #include "console.h"
 #include "input.h"
@@ -145,23 +146,17 @@ static int schedule_inputs(struct runner *r)
     return 0;
 }
 
-/* Loads one app as a new process. 0, or -1 with the file, offset and reason in msg. */
+/* Loads one app (ELF or TBF) as a new process. 0, or -1 with the file, field, offset and reason in
+ * msg. */
 static int load_app(struct runner *r, struct app *a, char *msg, size_t cap)
 {
-    struct loader_error le;
+    struct appload_error e;
     if (sim_read_file(a->path, &a->bytes, &a->len, msg, cap) != 0)
         return -1;
     sim_app_name(a->path, a->name, sizeof(a->name));
-    if (kernel_load(&r->kernel, a->name, a->bytes, a->len, &le) >= 0)
+    if (appload_file(&r->kernel, a->name, a->bytes, a->len, &e) >= 0)
         return 0;
-    if (le.why == LOADER_NO_ROOM || le.why == LOADER_NONE)
-        snprintf(msg, cap, "%s: not loaded: %s (no free process slot or RAM on board '%s')",
-                 a->path, le.why == LOADER_NONE ? "no room" : loader_why_text(le.why),
-                 r->o->board->name);
-    else
-        snprintf(msg, cap, "%s: offset 0x%llx: %s (value 0x%llx)", a->path,
-                 (unsigned long long)le.offset, loader_why_text(le.why),
-                 (unsigned long long)le.value);
+    sim_appload_message(a->path, &e, r->o->board->name, msg, cap);
     return -1;
 }
 
