@@ -181,3 +181,8 @@ const char *hal_stub_mpu_model(const struct hal_stub *s)
 {
     return s->model->name;
 }
+
+unsigned hal_stub_mpu_region_limit(const struct hal_stub *s)
+{
+    return s->model->region_limit(&s->model_params);
+}

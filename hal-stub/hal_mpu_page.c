@@ -69,9 +69,16 @@ static unsigned page_regions(const struct hal_mpu_model_params *mp, const struct
     return n;
 }
 
+static unsigned page_region_limit(const struct hal_mpu_model_params *mp)
+{
+    (void)mp;
+    return 0; /* the host MMU: as many pages as it likes */
+}
+
 const struct hal_mpu_model hal_mpu_model_page = {
     .name = "page",
     .plan_block = page_plan_block,
     .check_brk = page_check_brk,
     .regions = page_regions,
+    .region_limit = page_region_limit,
 };

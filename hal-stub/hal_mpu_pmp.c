@@ -138,9 +138,15 @@ static unsigned pmp_regions(const struct hal_mpu_model_params *mp, const struct 
     return k;
 }
 
+static unsigned pmp_region_limit(const struct hal_mpu_model_params *mp)
+{
+    return mp->pmp_entries;
+}
+
 const struct hal_mpu_model hal_mpu_model_pmp = {
     .name = "riscv-pmp",
     .plan_block = pmp_plan_block,
     .check_brk = pmp_check_brk,
     .regions = pmp_regions,
+    .region_limit = pmp_region_limit,
 };

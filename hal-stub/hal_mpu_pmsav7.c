@@ -291,9 +291,16 @@ static unsigned v7_regions(const struct hal_mpu_model_params *mp, const struct h
     return k;
 }
 
+static unsigned v7_region_limit(const struct hal_mpu_model_params *mp)
+{
+    (void)mp;
+    return 8; /* ARMv7-M's MPU_TYPE.DREGION on the parts Tock supports */
+}
+
 const struct hal_mpu_model hal_mpu_model_pmsav7 = {
     .name = "cortex-m-pmsav7",
     .plan_block = v7_plan_block,
     .check_brk = v7_check_brk,
     .regions = v7_regions,
+    .region_limit = v7_region_limit,
 };

@@ -109,10 +109,10 @@ static size_t heap_request(const struct kernel *k, const struct loader_image *im
     return k->cfg.heap_size;
 }
 
-static int plan_block(struct kernel *k, const struct loader_image *img, size_t min_ram,
-                      struct hal_block *b)
+void kernel_block_request(const struct kernel *k, const struct loader_image *img, size_t min_ram,
+                          struct hal_block_req *req)
 {
-    const struct hal_block_req req = {
+    *req = (struct hal_block_req){
         .stack_size = k->cfg.stack_size,
         .image_size = (size_t)img->image_size,
         .data_offset = (size_t)img->data_offset,
@@ -121,7 +121,14 @@ static int plan_block(struct kernel *k, const struct loader_image *img, size_t m
         .grant_size = k->cfg.grant_size,
         .image_align = (size_t)img->align,
     };
-    return k->hal->mpu->plan_block(k->hal->ctx, k->ram_next, k->ram.base + k->ram.size, &req, b);
+}
+
+int kernel_plan_block(const struct kernel *k, const struct loader_image *img, size_t min_ram,
+                      uintptr_t free_start, uintptr_t free_end, struct hal_block *b)
+{
+    struct hal_block_req req;
+    kernel_block_request(k, img, min_ram, &req);
+    return k->hal->mpu->plan_block(k->hal->ctx, free_start, free_end, &req, b);
 }
 
 int kernel_load_app(struct kernel *k, const struct kernel_app *app, const struct loader_image *img,
@@ -135,7 +142,8 @@ int kernel_load_app(struct kernel *k, const struct kernel_app *app, const struct
     p = free_slot(k);
     if (!p)
         return -KS_ENOMEM;
-    if (plan_block(k, img, app->min_ram, &block) != 0) {
+    if (kernel_plan_block(k, img, app->min_ram, k->ram_next, k->ram.base + k->ram.size, &block) !=
+        0) {
         err->why = LOADER_NO_ROOM;
         err->value = img->data_offset + img->data_size;
         return -KS_ENOMEM;
@@ -144,6 +152,7 @@ int kernel_load_app(struct kernel *k, const struct kernel_app *app, const struct
     p->file_len = app->elf_len;
     p->image = *img;
     p->block = block;
+    p->min_ram = app->min_ram;
     p->restarts = p->faults = 0;
     p->syscalls = 0;
     klib_strlcpy(p->name, app->name, sizeof(p->name));

@@ -126,6 +126,17 @@ struct kernel_app {
     size_t min_ram; /* a TBF's minimum_ram_size: the heap grows to give the block this much */
 };
 
+/* What a process block for img must hold: the board's sizes, min_ram honoured. */
+void kernel_block_request(const struct kernel *k, const struct loader_image *img, size_t min_ram,
+                          struct hal_block_req *req);
+
+/*
+ * The block the MPU model would lay out for img inside [free_start,
+ * free_end), as kernel_load_app places it. 0 or -KS_ENOMEM; nothing changes.
+ */
+int kernel_plan_block(const struct kernel *k, const struct loader_image *img, size_t min_ram,
+                      uintptr_t free_start, uintptr_t free_end, struct hal_block *b);
+
 /* kernel_load for an ELF loader_parse accepted as img. Same returns. */
 int kernel_load_app(struct kernel *k, const struct kernel_app *app, const struct loader_image *img,
                     struct loader_error *err);

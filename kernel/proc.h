@@ -36,6 +36,7 @@ struct proc {
     size_t file_len;
     struct loader_image image;
     struct hal_block block;
+    size_t min_ram; /* the block the app asked for (a TBF's minimum_ram_size), 0: none */
 
     uintptr_t allow_hwm; /* highest end of a buffer allowed in [data_start, brk) */
     uint32_t waitfor_driver, waitfor_number;

@@ -1,5 +1,6 @@
 /*
- * The ksim command line: `run`, `config --dump`, `pack`, `--version`, `--help`.
+ * The ksim command line: `run`, `config --dump`, `pack`, `layout`, `--version`,
+ * `--help`.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "board.h"
+#include "cmd_layout.h"
 #include "cmd_pack.h"
 #include "runner.h"
 
@@ -17,6 +19,7 @@ static const char usage_text[] =
     "usage: ksim run [options] APP...         run apps (.elf or .tbf) on a board\n"
     "       ksim config --dump [--board FILE] print the effective board configuration\n"
     "       ksim pack APP.elf -o APP.tbf      wrap an app in a Tock Binary Format object\n"
+    "       ksim layout [--board FILE] APP... the process memory blocks the board would build\n"
     "       ksim --version | --help\n"
     "\n"
     "run options:\n"
@@ -339,5 +342,7 @@ int main(int argc, char **argv)
         return cmd_config(argc - 1, argv + 1);
     if (strcmp(argv[1], "pack") == 0)
         return sim_cmd_pack(argc - 1, argv + 1);
+    if (strcmp(argv[1], "layout") == 0)
+        return sim_cmd_layout(argc - 1, argv + 1);
     return usage_error("unknown command '%s'", argv[1]);
 }

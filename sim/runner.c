@@ -15,12 +15,12 @@
 
 #include "appfile.h"
 #include "appload.h"
-#include "board_config.h"
 #include "console.h"
 #include "input.h"
 #include "fault_report.h"
 #include "hal_stub.h"
 #include "kernel.h"
+#include "machine.h"
 #include "memmap.h"
 #include "trace.h"
 
@@ -88,24 +88,9 @@ static void on_io_change(void *ctx, const char *kind, const char *detail, uint64
 static int setup(struct runner *r, char *err, size_t errlen)
 {
     const struct board *b = r->o->board;
-    if (sim_memmap_create(&r->mem, b, r->o->board_file, err, errlen) != 0)
+    if (sim_machine_setup(b, r->o->board_file, &r->mem, &r->hal, &r->kernel, &r->procs, err,
+                          errlen) != 0)
         return -1;
-    struct hal_stub_config hc;
-    struct kernel_config kc;
-    sim_board_configs(b, &hc, &kc);
-    r->hal = hal_stub_create(&hc, err, errlen);
-    if (!r->hal)
-        return -1;
-    const struct ks_region ram = {(uintptr_t)b->ram.base, (size_t)b->ram.size,
-                                  r->mem.ram.kernel_view};
-    const struct ks_region flash = {(uintptr_t)b->flash.base, (size_t)b->flash.size,
-                                    r->mem.flash.kernel_view};
-    r->procs = calloc(b->process.max_processes, sizeof(*r->procs));
-    if (!r->procs || kernel_init(&r->kernel, hal_stub_hal(r->hal), &kc, ram, flash, r->procs,
-                                 b->process.max_processes) != 0) {
-        snprintf(err, errlen, "%s: cannot set up the kernel for this board", r->o->board_file);
-        return -1;
-    }
     r->kernel.on_event = on_kernel_event;
     r->kernel.event_ctx = r;
     if (r->o->trace_path) {
@@ -464,12 +449,10 @@ static void teardown(struct runner *r)
     uv_walk(&r->loop, close_handle, NULL);
     uv_run(&r->loop, UV_RUN_DEFAULT);
     uv_loop_close(&r->loop);
-    hal_stub_destroy(r->hal);
-    sim_memmap_destroy(&r->mem);
+    sim_machine_teardown(&r->mem, r->hal, r->procs);
     for (size_t i = 0; i < r->napps; i++)
         free(r->apps[i].bytes);
     free(r->apps);
-    free(r->procs);
 }
 
 int sim_run(const struct sim_run_options *o)

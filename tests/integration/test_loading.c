@@ -136,3 +136,120 @@ Test(pack, refuses_what_is_not_an_app)
     unlink(junk);
     free(junk);
 }
+
+/* --- ksim layout ------------------------------------------------------------------ */
+
+#define NRF KSIM_SOURCE_DIR "/boards/nrf52840dk.json"
+
+/* The text from `  memory block:` to the `start` line that ends it, after `from`. */
+static char *block_diagram(const char *text, const char *from)
+{
+    const char *a = strstr(from ? from : text, "  memory block:");
+    cr_assert_not_null(a, "no memory block in: %s", text);
+    const char *b = strstr(a, " start\n");
+    cr_assert_not_null(b);
+    return strndup(a, (size_t)(b - a) + 7);
+}
+
+/* What layout prints is the block the running kernel uses (the console's memmap). */
+Test(layout, shows_the_block_the_kernel_builds)
+{
+    const char *boards[] = {NULL, NRF};
+    for (int i = 0; i < 2; i++) {
+        struct ksim_result l =
+            boards[i] ? RUN("layout", "--board", boards[i], app_path("hello"), app_path("sleep"))
+                      : RUN("layout", app_path("hello"), app_path("sleep"));
+        cr_assert_eq(l.status, 0, "stderr: %s", l.err);
+        const char *args_nrf[] = {
+            "run", "--console", "--board", NRF, app_path("hello"), app_path("sleep"), NULL};
+        const char *args_def[] = {"run", "--console", app_path("hello"), app_path("sleep"), NULL};
+        struct ksim_result r = run_ksim(boards[i] ? args_nrf : args_def, "memmap sleep\nquit\n");
+        cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+        char *want = block_diagram(r.out, NULL);
+        char *got = block_diagram(l.out, strstr(l.out, "\nsleep ("));
+        cr_assert_str_eq(got, want, "board %s: layout says\n%s\nthe kernel has\n%s",
+                         boards[i] ? boards[i] : "default", got, want);
+        free(want);
+        free(got);
+        ksim_result_free(&l);
+        ksim_result_free(&r);
+    }
+}
+
+Test(layout, counts_regions_against_the_hardware)
+{
+    struct ksim_result r = RUN("layout", "--board", NRF, app_path("hello"));
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert(strstr(r.out, "MPU model cortex-m-pmsav7: 8 regions in all"), "%s", r.out);
+    cr_assert(strstr(r.out, "MPU regions: 3 used of 8 available"), "%s", r.out);
+    cr_assert(strstr(r.out, "padding lost to alignment: "), "%s", r.out);
+    ksim_result_free(&r);
+    r = RUN("layout", app_path("hello"));
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert(strstr(r.out, "MPU regions: 3 used (page model: no hardware limit)"), "%s", r.out);
+    ksim_result_free(&r);
+}
+
+/* Parses "  0xAAAAAAAA..0xBBBBBBBB" lines of the RAM map: they tile RAM exactly. */
+static void assert_ram_map_tiles(const char *out, unsigned long lo, unsigned long hi)
+{
+    const char *map = strstr(out, "\nRAM 0x");
+    cr_assert_not_null(map, "no RAM map: %s", out);
+    unsigned long at = lo, a, b;
+    int n = 0;
+    for (const char *line = strchr(map + 1, '\n');
+         line && sscanf(line, "\n  0x%lx..0x%lx", &a, &b) == 2;
+         line = strchr(line + 1, '\n'), n++) {
+        cr_assert_eq(a, at, "RAM map line %d starts at 0x%lx, expected 0x%lx:\n%s", n, a, at, map);
+        cr_assert_gt(b, a);
+        at = b;
+    }
+    cr_assert_eq(at, hi, "the RAM map ends at 0x%lx:\n%s", at, map);
+    cr_assert_gt(n, 2);
+}
+
+/* Four apps on a 256 KiB board: three fit, the fourth is shown not to, and why. */
+Test(layout, shows_why_an_app_does_not_fit)
+{
+    struct ksim_result r = RUN("layout", "--board", NRF, app_path("hello"), app_path("sleep"),
+                               app_path("malloc"), app_path("counter"));
+    cr_assert_eq(r.status, 1, "stderr: %s", r.err);
+    cr_assert(strstr(r.out, "counter (") && strstr(r.out, "DOES NOT FIT"), "%s", r.out);
+    cr_assert(strstr(r.out, "past the end of RAM"), "%s", r.out);
+    cr_assert(strstr(r.out, "unused (alignment)"), "pmsav7 leaves gaps: %s", r.out);
+    assert_ram_map_tiles(r.out, 0x20000000ul, 0x20040000ul);
+    ksim_result_free(&r);
+}
+
+/* A TBF asking for more RAM gets a bigger block; layout shows both. */
+Test(layout, reads_tbf_and_its_minimum_ram)
+{
+    const char *dir = test_dir();
+    const char *tbf = in_dir(dir, "big.tbf");
+    struct ksim_result p = RUN("pack", "--min-ram", "200K", app_path("hello"), "-o", tbf);
+    cr_assert_eq(p.status, 0, "%s", p.err);
+    ksim_result_free(&p);
+    struct ksim_result r = RUN("layout", app_path("hello"), tbf);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    unsigned long a0, a1, b0, b1;
+    const char *first = strstr(r.out, "\nhello ("), *second = strstr(first + 1, "\nhello (");
+    cr_assert_not_null(second, "%s", r.out);
+    cr_assert_eq(sscanf(strstr(first, "block "), "block 0x%lx..0x%lx", &a0, &a1), 2);
+    cr_assert_eq(sscanf(strstr(second, "block "), "block 0x%lx..0x%lx", &b0, &b1), 2);
+    cr_assert_lt(a1 - a0, 200 * 1024ul);
+    cr_assert_geq(b1 - b0, 200 * 1024ul, "%s", r.out);
+    ksim_result_free(&r);
+}
+
+Test(layout, refuses_bad_input)
+{
+    struct ksim_result r = RUN("layout", "/nonexistent.elf", app_path("hello"));
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "/nonexistent.elf"), "%s", r.err);
+    cr_assert(strstr(r.out, "hello ("), "the other app is still shown: %s", r.out);
+    ksim_result_free(&r);
+    r = RUN("layout");
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "usage"), "%s", r.err);
+    ksim_result_free(&r);
+}
