@@ -1,6 +1,7 @@
 /*
  * The "page" MPU model: host-page granular regions and no padding beyond
- * page rounding. Three regions: stack RW, image RX, data and heap RW.
+ * page rounding. Three regions: stack RW, image RX, data and heap RW; a
+ * fourth, flash R, for an app booted from flash.
  */
 #include "err.h"
 #include "hal_mpu_model.h"
@@ -16,7 +17,7 @@ static int page_plan_block(const struct hal_mpu_model_params *mp, uintptr_t free
 {
     uintptr_t page = mp->page_size;
     uintptr_t align = req->image_align > page ? req->image_align : page;
-    struct hal_block b;
+    struct hal_block b = {0};
     /* Each request is bounded by the free space (< 4 GiB), so no sum overflows. */
     uintptr_t limit = free_end - free_start;
     if (free_end < free_start || req->stack_size > limit || req->image_size > limit ||
@@ -54,16 +55,19 @@ static unsigned page_regions(const struct hal_mpu_model_params *mp, const struct
 {
     uintptr_t page = mp->page_size;
     uintptr_t image_lo = b->image_start & ~(page - 1), data_lo = b->data_start & ~(page - 1);
-    const struct hal_mpu_region r[3] = {
+    uintptr_t flash_lo = b->flash_start & ~(page - 1);
+    const struct hal_mpu_region r[4] = {
         {b->stack_start, b->stack_end - b->stack_start, HAL_ACCESS_READ | HAL_ACCESS_WRITE, 0,
          "page", "stack"},
         {image_lo, up(b->image_end, page) - image_lo, HAL_ACCESS_READ | HAL_ACCESS_EXEC, 0, "page",
          "image"},
         {data_lo, up(b->brk, page) - data_lo, HAL_ACCESS_READ | HAL_ACCESS_WRITE, 0, "page",
          "data+heap"},
+        {flash_lo, b->flash_end > b->flash_start ? up(b->flash_end, page) - flash_lo : 0,
+         HAL_ACCESS_READ, 0, "page", "flash"},
     };
     unsigned n = 0;
-    for (unsigned i = 0; i < 3 && n < max; i++)
+    for (unsigned i = 0; i < 4 && n < max; i++)
         if (r[i].size > 0)
             out[n++] = r[i];
     return n;

@@ -30,7 +30,7 @@
 
 #define PMP_GRAIN       4u  /* bytes: G = 0 */
 #define PMP_MAX_ENTRIES 16u /* pmpcfg0..3 */
-#define PMP_REGIONS     3u
+#define PMP_REGIONS     4u  /* stack, image, data+heap, and flash for an app booted from it */
 
 static uintptr_t up4(uintptr_t v)
 {
@@ -89,6 +89,8 @@ static void pmp_build(const struct hal_block *b, uintptr_t brk, struct pmp_build
     pmp_add(pb, b->stack_start, b->stack_end, rw, "stack");
     pmp_add(pb, b->image_start, up4(b->image_end), rx, "image");
     pmp_add(pb, down4(b->data_start), up4(brk), rw, "data+heap");
+    if (b->flash_end > b->flash_start)
+        pmp_add(pb, down4(b->flash_start), up4(b->flash_end), HAL_ACCESS_READ, "flash");
 }
 
 static bool pmp_entries_ok(const struct hal_mpu_model_params *mp)

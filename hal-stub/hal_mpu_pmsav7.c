@@ -225,6 +225,7 @@ static void v7_fill(struct hal_block *b, const struct v7_plan *p, const struct h
     b->brk = b->data_end;
     b->end = (uintptr_t)(d + dsize);
     b->grant_start = (uintptr_t)(d + dsize - v7_grant_bytes(dsize, req->grant_size, page));
+    b->flash_start = b->flash_end = 0; /* the kernel sets them for an app booted from flash */
 }
 
 static int v7_plan_block(const struct hal_mpu_model_params *mp, uintptr_t free_start,
@@ -276,7 +277,7 @@ static unsigned v7_regions(const struct hal_mpu_model_params *mp, const struct h
 {
     const unsigned rw = HAL_ACCESS_READ | HAL_ACCESS_WRITE, rx = HAL_ACCESS_READ | HAL_ACCESS_EXEC;
     uint64_t page = mp->page_size;
-    struct hal_mpu_region r[3];
+    struct hal_mpu_region r[4];
     struct v7 v;
     unsigned n = 0, k = 0;
     if (v7_exact(b->stack_start, b->stack_end, &v))
@@ -286,6 +287,10 @@ static unsigned v7_regions(const struct hal_mpu_model_params *mp, const struct h
         r[n++] = v7_region(&v, rx, "image");
     v = v7_data_region(b, page, b->brk);
     r[n++] = v7_region(&v, rw, "data+heap");
+    /* An app booted from flash reads its own TBF: the smallest region covering it. */
+    if (b->flash_end > b->flash_start &&
+        v7_cover_span(b->flash_start, b->flash_end, V7_MAX_SIZE, &v))
+        r[n++] = v7_region(&v, HAL_ACCESS_READ, "flash");
     for (; k < n && k < max; k++)
         out[k] = r[k];
     return k;

@@ -94,8 +94,9 @@ int appload_inspect(uint16_t machine, const char *name, const uint8_t *file, siz
     return 0;
 }
 
-int appload_file(struct kernel *k, const char *name, const uint8_t *file, size_t len,
-                 struct appload_error *err)
+/* Loads file; flash_addr is where it lies in board flash (0: not in flash). */
+static int load(struct kernel *k, const char *name, const uint8_t *file, size_t len,
+                uintptr_t flash_addr, struct appload_error *err)
 {
     struct appload_info info;
     int rc = appload_inspect(k->cfg.elf_machine, name, file, len, &info, err);
@@ -104,16 +105,36 @@ int appload_file(struct kernel *k, const char *name, const uint8_t *file, size_t
     /* Tock starts only enabled apps; a disabled one is padding until enabled. */
     if (info.is_tbf && !(info.tbf.flags & TBF_FLAG_ENABLED))
         return refuse_tbf(err, TBF_DISABLED, 8, info.tbf.flags);
-    const struct kernel_app app = {
+    struct kernel_app app = {
         .name = info.name,
         .elf = info.elf,
         .elf_len = info.elf_len,
         .min_ram = info.is_tbf ? info.tbf.minimum_ram_size : 0,
     };
+    if (flash_addr != 0 && info.is_tbf) {
+        app.flash_start = flash_addr;
+        app.flash_len = info.tbf.total_size;
+        app.nflash_regions = info.tbf.nwfr;
+        for (unsigned i = 0; i < info.tbf.nwfr; i++)
+            app.flash_regions[i] = (struct proc_flash_region){flash_addr + info.tbf.wfr[i].offset,
+                                                              info.tbf.wfr[i].size};
+    }
     rc = kernel_load_app(k, &app, &info.img, &err->elf);
     if (rc == -KS_ENOMEM)
         err->stage = err->elf.why == LOADER_NO_ROOM ? APPLOAD_NO_ROOM : APPLOAD_NO_SLOT;
     else if (rc < 0)
         err->stage = APPLOAD_ELF;
     return rc;
+}
+
+int appload_file(struct kernel *k, const char *name, const uint8_t *file, size_t len,
+                 struct appload_error *err)
+{
+    return load(k, name, file, len, 0, err);
+}
+
+int appload_flash_object(struct kernel *k, const char *name, const uint8_t *file, size_t len,
+                         uintptr_t flash_addr, struct appload_error *err)
+{
+    return load(k, name, file, len, flash_addr, err);
 }

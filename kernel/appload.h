@@ -60,4 +60,12 @@ int appload_inspect(uint16_t machine, const char *name, const uint8_t *file, siz
 int appload_file(struct kernel *k, const char *name, const uint8_t *file, size_t len,
                  struct appload_error *err);
 
+/*
+ * The same for a TBF object that lies in board flash at flash_addr (file
+ * is its kernel view): the process may read its object, and its writeable
+ * flash regions are its own (memop 7-9, the app flash driver).
+ */
+int appload_flash_object(struct kernel *k, const char *name, const uint8_t *file, size_t len,
+                         uintptr_t flash_addr, struct appload_error *err);
+
 #endif /* KSIM_KERNEL_APPLOAD_H */

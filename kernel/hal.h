@@ -33,6 +33,9 @@ struct hal_block {
     uintptr_t data_start, data_end; /* data and bss, at their linked offsets */
     uintptr_t brk;
     uintptr_t grant_start;
+    /* The app's TBF in board flash, readable by the process (never writable:
+     * stores go through the app flash driver). Both 0: not booted from flash. */
+    uintptr_t flash_start, flash_end;
 };
 
 /* What a process needs; the model pads it to what its hardware can express. */

@@ -49,6 +49,7 @@ int kernel_init(struct kernel *k, const struct hal *hal, const struct kernel_con
     add_driver(k, cfg->drv_gpio, &drv_gpio);
     add_driver(k, cfg->drv_rng, &drv_rng);
     add_driver(k, cfg->drv_ipc, &drv_ipc);
+    add_driver(k, cfg->drv_app_flash, &drv_app_flash);
     return 0;
 }
 
@@ -152,7 +153,11 @@ int kernel_load_app(struct kernel *k, const struct kernel_app *app, const struct
     p->file_len = app->elf_len;
     p->image = *img;
     p->block = block;
+    p->block.flash_start = app->flash_len ? app->flash_start : 0;
+    p->block.flash_end = app->flash_len ? app->flash_start + app->flash_len : 0;
     p->min_ram = app->min_ram;
+    p->nflash_regions = app->nflash_regions;
+    klib_copy(p->flash_regions, app->flash_regions, sizeof(p->flash_regions));
     p->restarts = p->faults = 0;
     p->syscalls = 0;
     klib_strlcpy(p->name, app->name, sizeof(p->name));
@@ -169,7 +174,7 @@ int kernel_load(struct kernel *k, const char *name, const uint8_t *file, size_t 
                 struct loader_error *err)
 {
     struct loader_image img;
-    const struct kernel_app app = {name, file, len, 0};
+    const struct kernel_app app = {.name = name, .elf = file, .elf_len = len};
     int rc = loader_parse(file, len, k->cfg.elf_machine, &img, err);
     if (rc)
         return rc;

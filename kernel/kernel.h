@@ -41,6 +41,7 @@ struct kernel_config {
     bool drv_alarm, drv_console, drv_low_level_debug;
     /* LED, button and GPIO need hal->gpio; RNG needs hal->rng (see hal.h). */
     bool drv_led, drv_button, drv_gpio, drv_rng, drv_ipc;
+    bool drv_app_flash;         /* writes into an app's own writeable flash regions */
     enum sched_kind sched_kind; /* 0: round robin */
 };
 
@@ -124,6 +125,12 @@ struct kernel_app {
     const uint8_t *elf; /* the ELF; must outlive the process */
     size_t elf_len;
     size_t min_ram; /* a TBF's minimum_ram_size: the heap grows to give the block this much */
+    /* Where the app's TBF lies in board flash (flash_len 0: it does not),
+     * and its writeable flash regions there. */
+    uintptr_t flash_start;
+    size_t flash_len;
+    unsigned nflash_regions;
+    struct proc_flash_region flash_regions[TBF_MAX_WFR];
 };
 
 /* What a process block for img must hold: the board's sizes, min_ram honoured. */

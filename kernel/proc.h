@@ -11,6 +11,7 @@
 
 #include "hal.h"
 #include "loader.h"
+#include "tbf.h"
 #include "upcall.h"
 
 #define PROC_NAME_MAX  32
@@ -25,6 +26,12 @@ enum proc_state {
     PROC_FAULTED,     /* stopped by the fault policy; last_fault is valid */
 };
 
+/* A writeable flash region (TBF element 2), in board addresses. */
+struct proc_flash_region {
+    uintptr_t start;
+    size_t size;
+};
+
 struct proc {
     enum proc_state state;
     unsigned slot;
@@ -36,7 +43,9 @@ struct proc {
     size_t file_len;
     struct loader_image image;
     struct hal_block block;
-    size_t min_ram; /* the block the app asked for (a TBF's minimum_ram_size), 0: none */
+    size_t min_ram;          /* the block the app asked for (a TBF's minimum_ram_size), 0: none */
+    unsigned nflash_regions; /* memop 7; only an app booted from flash has any */
+    struct proc_flash_region flash_regions[TBF_MAX_WFR];
 
     uintptr_t allow_hwm; /* highest end of a buffer allowed in [data_start, brk) */
     uint32_t waitfor_driver, waitfor_number;

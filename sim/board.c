@@ -298,6 +298,7 @@ static const struct field rng_fields[] = {
     END,
 };
 static const struct field ipc_fields[] = {BOOL("enabled", drivers.ipc), END};
+static const struct field app_flash_fields[] = {BOOL("enabled", drivers.app_flash), END};
 static const struct field drivers_fields[] = {
     OBJ("alarm", alarm_fields),
     OBJ("console", console_fields),
@@ -307,6 +308,7 @@ static const struct field drivers_fields[] = {
     OBJ("gpio", gpio_fields),
     OBJ("rng", rng_fields),
     OBJ("ipc", ipc_fields),
+    OBJ("app_flash", app_flash_fields),
     END,
 };
 
@@ -375,6 +377,7 @@ void board_default(struct board *b)
     b->drivers.rng = true;
     b->drivers.rng_seed = 0;
     b->drivers.ipc = true;
+    b->drivers.app_flash = true;
     b->app_count = 0;
     snprintf(b->dir, sizeof b->dir, "%s", ".");
 }

@@ -75,6 +75,7 @@ struct board {
         bool rng;
         uint32_t rng_seed; /* --seed overrides it */
         bool ipc;
+        bool app_flash; /* writes into apps' writeable flash regions (0x50000) */
     } drivers;
     size_t app_count;
     char apps[BOARD_APPS_MAX][BOARD_PATH_MAX]; /* paths as written in the file */

@@ -54,6 +54,7 @@ void sim_board_configs(const struct board *b, struct hal_stub_config *hc, struct
         .drv_gpio = b->drivers.gpio_count > 0,
         .drv_rng = b->drivers.rng,
         .drv_ipc = b->drivers.ipc,
+        .drv_app_flash = b->drivers.app_flash,
         .sched_kind =
             b->scheduler.kind == BOARD_SCHED_PRIORITY ? SCHED_PRIORITY : SCHED_ROUND_ROBIN,
     };

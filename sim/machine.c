@@ -7,15 +7,15 @@
 
 #include "board_config.h"
 
-int sim_machine_setup(const struct board *b, const char *board_file, struct sim_memmap *mem,
-                      struct hal_stub **hal, struct kernel *k, struct proc **procs, char *err,
-                      size_t errlen)
+int sim_machine_setup(const struct board *b, const char *board_file, int flash_fd,
+                      struct sim_memmap *mem, struct hal_stub **hal, struct kernel *k,
+                      struct proc **procs, char *err, size_t errlen)
 {
     struct hal_stub_config hc;
     struct kernel_config kc;
     *hal = NULL;
     *procs = NULL;
-    if (sim_memmap_create(mem, b, board_file, err, errlen) != 0)
+    if (sim_memmap_create_with_flash(mem, b, board_file, flash_fd, err, errlen) != 0)
         return -1;
     sim_board_configs(b, &hc, &kc);
     *hal = hal_stub_create(&hc, err, errlen);
@@ -45,7 +45,8 @@ int sim_machine_create(struct sim_machine *m, const struct board *b, const char 
                        char *err, size_t errlen)
 {
     memset(m, 0, sizeof(*m));
-    return sim_machine_setup(b, board_file, &m->mem, &m->hal, &m->kernel, &m->procs, err, errlen);
+    return sim_machine_setup(b, board_file, -1, &m->mem, &m->hal, &m->kernel, &m->procs, err,
+                             errlen);
 }
 
 void sim_machine_destroy(struct sim_machine *m)

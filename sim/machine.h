@@ -15,13 +15,15 @@
 #include "memmap.h"
 
 /*
- * Maps the board's memory, creates the HAL and initialises k with a
- * calloc'd process table (*procs, board.process.max_processes). 0, or -1
- * with a message in err; what was set up is left for sim_machine_teardown.
+ * Maps the board's memory (flash backed by flash_fd, a flash image file,
+ * or fresh when -1; the map owns it), creates the HAL and initialises k
+ * with a calloc'd process table (*procs, board.process.max_processes). 0,
+ * or -1 with a message in err; what was set up is left for
+ * sim_machine_teardown.
  */
-int sim_machine_setup(const struct board *b, const char *board_file, struct sim_memmap *mem,
-                      struct hal_stub **hal, struct kernel *k, struct proc **procs, char *err,
-                      size_t errlen);
+int sim_machine_setup(const struct board *b, const char *board_file, int flash_fd,
+                      struct sim_memmap *mem, struct hal_stub **hal, struct kernel *k,
+                      struct proc **procs, char *err, size_t errlen);
 /* Undoes sim_machine_setup (any part of it). */
 void sim_machine_teardown(struct sim_memmap *mem, struct hal_stub *hal, struct proc *procs);
 

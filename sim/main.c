@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "board.h"
+#include "cmd_flash.h"
 #include "cmd_layout.h"
 #include "cmd_pack.h"
 #include "runner.h"
@@ -20,6 +21,8 @@ static const char usage_text[] =
     "       ksim config --dump [--board FILE] print the effective board configuration\n"
     "       ksim pack APP.elf -o APP.tbf      wrap an app in a Tock Binary Format object\n"
     "       ksim layout [--board FILE] APP... the process memory blocks the board would build\n"
+    "       ksim flash --image IMG CMD ...    install, list, remove or erase apps in a flash "
+    "image\n"
     "       ksim --version | --help\n"
     "\n"
     "run options:\n"
@@ -35,6 +38,7 @@ static const char usage_text[] =
     "  --press B@S[,B@S...]   press button B at S virtual seconds (released 0.1 s later)\n"
     "  --gpio P=0|1@S[,...]   drive input pin P low or high at S seconds\n"
     "  --seed N               seed of the random-number driver (0..4294967295)\n"
+    "  --flash IMG            boot the apps in this flash image (ksim flash) first\n"
     "\n"
     "exit status: 0 all apps ended with code 0 (or --until came), 1 an app ended with a\n"
     "non-zero code or waits forever, 2 bad input, 3 an app faulted, 4 kernel panic\n";
@@ -65,6 +69,7 @@ struct run_args {
     const char *board_file;
     const char *trace, *trace_filter;
     const char *clock, *isolation, *fault_policy;
+    const char *flash_image;
     bool console;
     int console_port;
     bool until_set;
@@ -194,6 +199,7 @@ static int cmd_run(int argc, char **argv)
         {"press", required_argument, NULL, 'p'},
         {"gpio", required_argument, NULL, 'g'},
         {"seed", required_argument, NULL, 's'},
+        {"flash", required_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -255,6 +261,9 @@ static int cmd_run(int argc, char **argv)
                 return usage_error("--seed: expected an integer 0..4294967295, got '%s'", optarg);
             a.seed_set = true;
             break;
+        case 'F':
+            a.flash_image = optarg;
+            break;
         case 'h':
             fputs(usage_text, stdout);
             return 0;
@@ -266,7 +275,8 @@ static int cmd_run(int argc, char **argv)
     if (!b)
         return SIM_EXIT_PANIC;
     int rc = load_board(b, a.board_file) != 0 ? SIM_EXIT_BAD_INPUT : apply_overrides(b, &a);
-    if (rc == 0 && optind >= argc && b->app_count == 0 && !a.console && !a.console_port)
+    if (rc == 0 && optind >= argc && b->app_count == 0 && !a.console && !a.console_port &&
+        !a.flash_image)
         rc = usage_error("%s", "run: no app given");
     if (rc == 0) {
         struct sim_run_options o = {
@@ -282,6 +292,7 @@ static int cmd_run(int argc, char **argv)
             .console_port = a.console_port,
             .inputs = a.inputs,
             .ninputs = a.ninputs,
+            .flash_image = a.flash_image,
         };
         rc = sim_run(&o);
     }
@@ -344,5 +355,7 @@ int main(int argc, char **argv)
         return sim_cmd_pack(argc - 1, argv + 1);
     if (strcmp(argv[1], "layout") == 0)
         return sim_cmd_layout(argc - 1, argv + 1);
+    if (strcmp(argv[1], "flash") == 0)
+        return sim_cmd_flash(argc - 1, argv + 1);
     return usage_error("unknown command '%s'", argv[1]);
 }

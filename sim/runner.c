@@ -18,6 +18,8 @@
 #include "console.h"
 #include "input.h"
 #include "fault_report.h"
+#include "flash_image.h"
+#include "flashwalk.h"
 #include "hal_stub.h"
 #include "kernel.h"
 #include "machine.h"
@@ -88,8 +90,14 @@ static void on_io_change(void *ctx, const char *kind, const char *detail, uint64
 static int setup(struct runner *r, char *err, size_t errlen)
 {
     const struct board *b = r->o->board;
-    if (sim_machine_setup(b, r->o->board_file, &r->mem, &r->hal, &r->kernel, &r->procs, err,
-                          errlen) != 0)
+    int flash_fd = -1;
+    if (r->o->flash_image) {
+        flash_fd = flash_image_open_for_run(r->o->flash_image, b->flash.size, err, errlen);
+        if (flash_fd < 0)
+            return -1;
+    }
+    if (sim_machine_setup(b, r->o->board_file, flash_fd, &r->mem, &r->hal, &r->kernel, &r->procs,
+                          err, errlen) != 0)
         return -1;
     r->kernel.on_event = on_kernel_event;
     r->kernel.event_ctx = r;
@@ -155,9 +163,43 @@ static void load_app_or_report(struct runner *r, struct app *a)
     }
 }
 
+/* What the flash walk found: refusals are bad input, an interrupted write only a note. */
+static void on_flash_object(void *ctx, const struct flashwalk_entry *e, int slot,
+                            const struct appload_error *err)
+{
+    struct runner *r = ctx;
+    char where[600], msg[900];
+    snprintf(where, sizeof(where), "%s: app at flash offset 0x%x", r->o->flash_image, e->offset);
+    switch (e->kind) {
+    case FLASHWALK_APP:
+        if (slot >= 0)
+            return;
+        sim_appload_message(where, err, r->o->board->name, msg, sizeof(msg));
+        fprintf(stderr, "ksim: %s\n", msg);
+        r->bad_input = true;
+        break;
+    case FLASHWALK_BROKEN:
+        fprintf(stderr, "ksim: %s: TBF field '%s' at offset 0x%x: %s (value 0x%x); skipped\n",
+                where, tbf_why_field(e->err.why), e->offset + e->err.offset,
+                tbf_why_text(e->err.why), (unsigned)e->err.value);
+        r->bad_input = true;
+        break;
+    case FLASHWALK_INCOMPLETE:
+        fprintf(stderr,
+                "ksim: %s: claims %u bytes, past the end of flash (an interrupted "
+                "write?); the walk ends here\n",
+                where, e->total_size);
+        break;
+    default: /* disabled apps and padding are not started, as on Tock */
+        break;
+    }
+}
+
 static void load_apps(struct runner *r)
 {
     const struct board *b = r->o->board;
+    if (r->o->flash_image) /* flash first, as Tock's kernel finds its apps there */
+        flashwalk_boot(&r->kernel, on_flash_object, r);
     r->napps = b->app_count + r->o->napps;
     r->apps = calloc(r->napps ? r->napps : 1, sizeof(*r->apps));
     if (!r->apps) {
@@ -492,7 +534,7 @@ int sim_run(const struct sim_run_options *o)
         free(r);
         return SIM_EXIT_BAD_INPUT;
     }
-    if (r->napps == 0 && !r->console)
+    if (r->napps == 0 && !r->console && !o->flash_image)
         fprintf(stderr, "ksim: no apps to run (give app files, or list them under \"apps\" "
                         "in the board file)\n");
     uv_idle_start(&r->idle, on_idle);

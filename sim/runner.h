@@ -44,6 +44,7 @@ struct sim_run_options {
     /* --press and --gpio, in the order given (the HAL sorts them by time) */
     const struct sim_stimulus *inputs;
     size_t ninputs;
+    const char *flash_image; /* --flash IMG: board flash from this file, its apps booted first */
 };
 
 /* Runs to the end; returns an enum sim_exit. */

@@ -133,6 +133,7 @@ static const struct raw_field raw_fields[] = {
     RAW(RAW_BOOL, drivers.rng),
     RAW(RAW_U32, drivers.rng_seed),
     RAW(RAW_BOOL, drivers.ipc),
+    RAW(RAW_BOOL, drivers.app_flash),
     RAW(RAW_SIZE, app_count),
     RAW(RAW_APP, apps),
 };

@@ -253,3 +253,173 @@ Test(layout, refuses_bad_input)
     cr_assert(strstr(r.err, "usage"), "%s", r.err);
     ksim_result_free(&r);
 }
+
+/* --- flash images ------------------------------------------------------------------ */
+
+static void flash_ok(const char *image, const char *cmd, const char *arg)
+{
+    struct ksim_result r =
+        arg ? RUN("flash", "--image", image, cmd, arg) : RUN("flash", "--image", image, cmd);
+    cr_assert_eq(r.status, 0, "flash %s: %s", cmd, r.err);
+    ksim_result_free(&r);
+}
+
+/* boot_counter packed with a writeable flash region, installed after hello. */
+static const char *counter_image(const char *dir)
+{
+    const char *tbf = in_dir(dir, "boot_counter.tbf");
+    struct ksim_result p = RUN("pack", "--flash-region", "64", app_path("boot_counter"), "-o", tbf);
+    cr_assert_eq(p.status, 0, "%s", p.err);
+    ksim_result_free(&p);
+    const char *image = in_dir(dir, "flash.img");
+    flash_ok(image, "install", app_path("hello")); /* an ELF is packed on the way */
+    flash_ok(image, "install", tbf);
+    return image;
+}
+
+Test(flash, stored_data_survives_a_restart)
+{
+    const char *dir = test_dir();
+    const char *image = counter_image(dir);
+    for (int boot = 1; boot <= 3; boot++) {
+        char want[64];
+        struct ksim_result r = RUN("run", "--flash", image);
+        cr_assert_eq(r.status, 0, "boot %d: %s", boot, r.err);
+        snprintf(want, sizeof(want), "boot_counter: boot %d\n", boot);
+        cr_assert(strstr(r.out, want), "boot %d printed: %s", boot, r.out);
+        cr_assert(strstr(r.out, "Hello from ksim!"), "%s", r.out);
+        /* In flash order, as Tock's loader walks it. */
+        cr_assert_lt(strstr(r.out, "Hello"), strstr(r.out, "boot_counter"), "%s", r.out);
+        ksim_result_free(&r);
+    }
+}
+
+/* The same on the PMSAv7 board: the app reads its flash through the MPU model's region. */
+Test(flash, stored_data_survives_on_the_pmsav7_board)
+{
+    const char *dir = test_dir();
+    const char *tbf = in_dir(dir, "bc.tbf"), *image = in_dir(dir, "nrf.img");
+    struct ksim_result r = RUN("pack", "--flash-region", "64", app_path("boot_counter"), "-o", tbf);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    ksim_result_free(&r);
+    r = RUN("flash", "--image", image, "--board", NRF, "install", tbf);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    ksim_result_free(&r);
+    for (int boot = 1; boot <= 2; boot++) {
+        char want[64];
+        r = RUN("run", "--board", NRF, "--flash", image);
+        snprintf(want, sizeof(want), "boot_counter: boot %d\n", boot);
+        cr_assert(r.status == 0 && strstr(r.out, want), "boot %d: %s %s", boot, r.out, r.err);
+        ksim_result_free(&r);
+    }
+    /* An image made for a bigger flash does not boot on a smaller one: sizes named. */
+    const char *big = in_dir(dir, "big.img");
+    flash_ok(big, "install", app_path("hello"));
+    r = RUN("run", "--flash", big); /* the default board grows it to its 4 MiB */
+    ksim_result_free(&r);
+    r = RUN("run", "--board", NRF, "--flash", big);
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "4194304 bytes") && strstr(r.err, "786432"), "%s", r.err);
+    ksim_result_free(&r);
+}
+
+Test(flash, list_remove_erase)
+{
+    const char *dir = test_dir();
+    const char *image = counter_image(dir);
+    struct ksim_result r = RUN("flash", "--image", image, "list");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "hello") && strstr(r.out, "boot_counter"), "%s", r.out);
+    cr_assert(strstr(r.out, "1 writeable flash region"), "%s", r.out);
+    cr_assert(strstr(r.out, "2 apps"), "%s", r.out);
+    ksim_result_free(&r);
+    flash_ok(image, "remove", "hello");
+    r = RUN("run", "--flash", image);
+    cr_assert(r.status == 0 && !strstr(r.out, "Hello") && strstr(r.out, "boot 1"), "%s", r.out);
+    ksim_result_free(&r);
+    r = RUN("flash", "--image", image, "remove", "hello");
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "no app 'hello'"), "%s", r.err);
+    ksim_result_free(&r);
+    flash_ok(image, "erase", NULL);
+    r = RUN("flash", "--image", image, "list");
+    cr_assert(r.status == 0 && strstr(r.out, "0 apps"), "%s", r.out);
+    ksim_result_free(&r);
+    r = RUN("flash", "--image", image, "install", "/nonexistent.tbf");
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "/nonexistent.tbf"), "%s", r.err);
+    ksim_result_free(&r);
+}
+
+/* Cuts the image file to len bytes. */
+static void cut(const char *path, size_t len)
+{
+    cr_assert_eq(truncate(path, (off_t)len), 0);
+}
+
+static size_t file_size(const char *path)
+{
+    size_t len;
+    unsigned char *b = read_all(path, &len);
+    free(b);
+    return len;
+}
+
+/*
+ * An install killed before its commit: the image holds hello and the
+ * uncommitted body of boot_counter. It boots hello, fine (exit 0); list says
+ * an install was interrupted; installing again works.
+ */
+Test(flash, an_interrupted_install_boots_the_others)
+{
+    const char *dir = test_dir();
+    const char *image = in_dir(dir, "i.img");
+    flash_ok(image, "install", app_path("hello"));
+    size_t a = file_size(image);
+    const char *tbf = in_dir(dir, "bc.tbf");
+    struct ksim_result r = RUN("pack", "--flash-region", "64", app_path("boot_counter"), "-o", tbf);
+    ksim_result_free(&r);
+    flash_ok(image, "install", tbf);
+    size_t full = file_size(image);
+    const size_t cuts[] = {a + 2, a + 6, a + 40, a + 4096, (a + full) / 2, full - 1};
+    unsigned char *bytes = read_all(image, &(size_t){0});
+    for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+        /* The state the installer leaves: body up to the cut, commit word erased. */
+        FILE *f = fopen(image, "wb");
+        fwrite(bytes, 1, cuts[i], f);
+        fclose(f);
+        flip_byte(image, a, bytes[a]); /* the version's low byte to 0 */
+        r = RUN("run", "--flash", image);
+        cr_assert_eq(r.status, 0, "cut at %zu: %s", cuts[i], r.err);
+        cr_assert(strstr(r.out, "Hello from ksim!") && !strstr(r.out, "boot_counter"), "%s", r.out);
+        ksim_result_free(&r);
+        r = RUN("flash", "--image", image, "list");
+        cr_assert(strstr(r.out, "1 app,"), "cut at %zu: %s", cuts[i], r.out);
+        if (cuts[i] > a + 4)
+            cr_assert(strstr(r.out, "interrupted install"), "cut at %zu: %s", cuts[i], r.out);
+        ksim_result_free(&r);
+    }
+    flash_ok(image, "install", tbf);
+    r = RUN("run", "--flash", image);
+    cr_assert(r.status == 0 && strstr(r.out, "Hello") && strstr(r.out, "boot_counter: boot 1"),
+              "%s %s", r.out, r.err);
+    ksim_result_free(&r);
+    free(bytes);
+}
+
+/* A committed image cut inside its last app: the others boot; the cut one is named. */
+Test(flash, a_damaged_app_is_refused_and_the_others_run)
+{
+    const char *dir = test_dir();
+    const char *image = counter_image(dir);
+    cut(image, file_size(image) - 100);
+    struct ksim_result r = RUN("flash", "--image", image, "list");
+    cr_assert(strstr(r.out, "INCOMPLETE"), "%s", r.out);
+    ksim_result_free(&r);
+    r = RUN("run", "--flash", image);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.out, "Hello from ksim!") && !strstr(r.out, "boot_counter"), "%s", r.out);
+    /* The cut footer reads as erased flash: its type is named. */
+    cr_assert(strstr(r.err, "TBF field 'footer type'") && strstr(r.err, image), "%s", r.err);
+    ksim_result_free(&r);
+}
