@@ -120,9 +120,12 @@ static int load(struct kernel *k, const char *name, const uint8_t *file, size_t 
                                                               info.tbf.wfr[i].size};
     }
     rc = kernel_load_app(k, &app, &info.img, &err->elf);
-    if (rc == -KS_ENOMEM)
-        err->stage = err->elf.why == LOADER_NO_ROOM ? APPLOAD_NO_ROOM : APPLOAD_NO_SLOT;
-    else if (rc < 0)
+    if (rc == -KS_ENOMEM && err->elf.why == LOADER_NO_ROOM) {
+        err->stage = APPLOAD_NO_ROOM;
+        placement_room(k, &info.img, app.min_ram, &err->room);
+    } else if (rc == -KS_ENOMEM) {
+        err->stage = APPLOAD_NO_SLOT;
+    } else if (rc < 0)
         err->stage = APPLOAD_ELF;
     return rc;
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "loader.h"
+#include "placement.h"
 #include "proc.h"
 #include "tbf.h"
 
@@ -29,8 +30,9 @@ enum appload_stage {
 struct appload_error {
     enum appload_stage stage;
     struct tbf_error tbf;
-    struct loader_error elf; /* offsets inside the ELF */
-    uint32_t elf_offset;     /* where the ELF starts in the file (0: a bare ELF) */
+    struct loader_error elf;    /* offsets inside the ELF */
+    uint32_t elf_offset;        /* where the ELF starts in the file (0: a bare ELF) */
+    struct placement_room room; /* APPLOAD_NO_ROOM: what the block needs, what RAM has */
 };
 
 /* What a file holds, without loading it (ksim layout, flash list). */

@@ -8,6 +8,7 @@
 #include "err.h"
 #include "grant.h"
 #include "klib.h"
+#include "placement.h"
 #include "syscall.h"
 
 /* System calls a process may make in one turn before others get a go. */
@@ -69,14 +70,14 @@ void kernel_emit_event(struct kernel *k, const struct kernel_event *ev)
 
 void kernel_emit(struct kernel *k, enum kernel_event_kind kind, const struct proc *p)
 {
-    struct kernel_event ev = {kind, p, 0, NULL, NULL, NULL};
+    struct kernel_event ev = {kind, p, 0, NULL, NULL, NULL, NULL};
     kernel_emit_event(k, &ev);
 }
 
 void kernel_trace_upcall(struct kernel *k, const struct proc *p, const struct upcall_event *u)
 {
     if (k->trace_syscalls) {
-        struct kernel_event ev = {KEV_UPCALL, p, 0, NULL, NULL, u};
+        struct kernel_event ev = {KEV_UPCALL, p, 0, NULL, NULL, u, NULL};
         kernel_emit_event(k, &ev);
     }
 }
@@ -143,24 +144,24 @@ int kernel_load_app(struct kernel *k, const struct kernel_app *app, const struct
     p = free_slot(k);
     if (!p)
         return -KS_ENOMEM;
-    if (kernel_plan_block(k, img, app->min_ram, k->ram_next, k->ram.base + k->ram.size, &block) !=
-        0) {
+    /* The record first (the slot stays free until the start): placement reads it. */
+    p->file = app->elf;
+    p->file_len = app->elf_len;
+    p->image = *img;
+    p->min_ram = app->min_ram;
+    p->flash_start = app->flash_len ? app->flash_start : 0;
+    p->flash_end = app->flash_len ? app->flash_start + app->flash_len : 0;
+    p->nflash_regions = app->nflash_regions;
+    klib_copy(p->flash_regions, app->flash_regions, sizeof(p->flash_regions));
+    p->restarts = p->faults = p->evictions = 0;
+    p->syscalls = 0;
+    klib_strlcpy(p->name, app->name, sizeof(p->name));
+    if (placement_for_new(k, p, &block) != 0) {
         err->why = LOADER_NO_ROOM;
         err->value = img->data_offset + img->data_size;
         return -KS_ENOMEM;
     }
-    p->file = app->elf;
-    p->file_len = app->elf_len;
-    p->image = *img;
-    p->block = block;
-    p->block.flash_start = app->flash_len ? app->flash_start : 0;
-    p->block.flash_end = app->flash_len ? app->flash_start + app->flash_len : 0;
-    p->min_ram = app->min_ram;
-    p->nflash_regions = app->nflash_regions;
-    klib_copy(p->flash_regions, app->flash_regions, sizeof(p->flash_regions));
-    p->restarts = p->faults = 0;
-    p->syscalls = 0;
-    klib_strlcpy(p->name, app->name, sizeof(p->name));
+    proc_set_block(p, &block);
     rc = proc_start(k, p, err);
     if (rc) {
         p->state = PROC_FREE;
@@ -241,7 +242,7 @@ static bool on_syscall(struct kernel *k, struct proc *p, struct hal_stop *stop)
     enum syscall_next next = syscall_handle(k, p, stop->syscall_class, stop->regs);
     if (k->trace_syscalls) {
         bool returned = next == SYSCALL_RETURN || next == SYSCALL_UPCALL;
-        struct kernel_event ev = {KEV_SYSCALL, p, stop->syscall_class, in, NULL, NULL};
+        struct kernel_event ev = {KEV_SYSCALL, p, stop->syscall_class, in, NULL, NULL, NULL};
         ev.out = returned ? stop->regs : NULL;
         kernel_emit_event(k, &ev);
     }
@@ -322,10 +323,15 @@ static void run_turn(struct kernel *k, struct proc *p)
 
 enum kernel_status kernel_status(const struct kernel *k)
 {
+    bool evicted = false;
     if (k->panicked)
         return KERNEL_PANIC;
     if (!sched_empty(&k->sched))
         return KERNEL_RUNNABLE;
+    for (unsigned i = 0; i < k->nprocs; i++)
+        evicted |= k->procs[i].state == PROC_EVICTED;
+    if (evicted && k->ram_freed)
+        return KERNEL_RUNNABLE; /* the next step brings evicted processes back */
     for (unsigned i = 0; i < k->nprocs; i++)
         if (proc_is_alive(&k->procs[i]))
             return KERNEL_IDLE;
@@ -339,6 +345,8 @@ enum kernel_status kernel_step(struct kernel *k)
 
     if (hal->chip->has_pending(hal->ctx))
         hal->chip->service_pending(hal->ctx, k);
+    if (k->ram_freed)
+        placement_readmit(k);
     k->turn_used_up = false;
     if (!k->panicked && sched_pop(&k->sched, &slot)) {
         struct proc *p = &k->procs[slot];

@@ -134,10 +134,23 @@ void sim_appload_message(const char *path, const struct appload_error *e, const 
                  (unsigned)e->tbf.value);
         break;
     case APPLOAD_NO_SLOT:
+        snprintf(msg, cap,
+                 "%s: not loaded: every process slot of board '%s' is taken "
+                 "(process.max_processes)",
+                 path, board_name);
+        break;
     case APPLOAD_NO_ROOM:
-        snprintf(msg, cap, "%s: not loaded: %s (no free process slot or RAM on board '%s')", path,
-                 e->stage == APPLOAD_NO_SLOT ? "no room" : loader_why_text(LOADER_NO_ROOM),
-                 board_name);
+        if (e->room.need == 0)
+            snprintf(msg, cap,
+                     "%s: not loaded: its process block does not fit in the RAM of "
+                     "board '%s' even with no other process",
+                     path, board_name);
+        else
+            snprintf(msg, cap,
+                     "%s: not loaded: no room in RAM on board '%s': its process block needs %zu "
+                     "bytes; %zu bytes are free, the largest gap is %zu bytes "
+                     "(process.memory_pressure \"refuse\"; \"evict\" would make room)",
+                     path, board_name, e->room.need, e->room.free_total, e->room.largest_gap);
         break;
     default:
         if (e->elf_offset != 0)

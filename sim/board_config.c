@@ -55,6 +55,8 @@ void sim_board_configs(const struct board *b, struct hal_stub_config *hc, struct
         .drv_rng = b->drivers.rng,
         .drv_ipc = b->drivers.ipc,
         .drv_app_flash = b->drivers.app_flash,
+        .pressure = b->process.memory_pressure == BOARD_PRESSURE_EVICT ? KERNEL_PRESSURE_EVICT
+                                                                       : KERNEL_PRESSURE_REFUSE,
         .sched_kind =
             b->scheduler.kind == BOARD_SCHED_PRIORITY ? SCHED_PRIORITY : SCHED_ROUND_ROBIN,
     };

@@ -93,29 +93,21 @@ static void print_loaded(FILE *o, struct sim_machine *m, const struct layout_app
 
 /* Why an app that parsed did not fit: the block it needs against the RAM left. */
 static void print_no_room(FILE *o, struct sim_machine *m, const struct layout_app *a,
-                          const struct appload_info *info)
+                          const struct appload_info *info, const struct placement_room *room)
 {
-    const struct kernel *k = &m->kernel;
-    uintptr_t ram_end = k->ram.base + k->ram.size;
     size_t min_ram = info->is_tbf ? info->tbf.minimum_ram_size : 0;
     struct hal_block_req q;
-    struct hal_block b;
-    char s1[32], s2[32];
+    char s1[32], s2[32], s3[32];
     fprintf(o, "\n%s (%s): DOES NOT FIT\n", info->name, a->path);
-    kernel_block_request(k, &info->img, min_ram, &q);
+    kernel_block_request(&m->kernel, &info->img, min_ram, &q);
     print_request(o, &q);
-    fprintf(o, "  free RAM: 0x%08" PRIxPTR "..0x%08" PRIxPTR " (%s)\n", k->ram_next, ram_end,
-            size_text(ram_end - k->ram_next, s1, sizeof(s1)));
-    /* The same plan with no end: the block the MPU model would need. */
-    if (kernel_plan_block(k, &info->img, min_ram, k->ram_next, ram_end + (1ull << 30), &b) == 0)
-        fprintf(o,
-                "  the %s model would need 0x%08" PRIxPTR "..0x%08" PRIxPTR " (%s): %s past "
-                "the end of RAM\n",
-                hal_stub_mpu_model(m->hal), b.start, b.end,
-                size_text(b.end - b.start, s2, sizeof(s2)),
-                size_text(b.end - ram_end, s1, sizeof(s1)));
+    fprintf(o, "  free RAM: %s, the largest gap %s\n", size_text(room->free_total, s1, sizeof(s1)),
+            size_text(room->largest_gap, s2, sizeof(s2)));
+    if (room->need)
+        fprintf(o, "  the %s model lays it out in a block of %s (in empty RAM)\n",
+                hal_stub_mpu_model(m->hal), size_text(room->need, s3, sizeof(s3)));
     else
-        fprintf(o, "  the %s model cannot lay out such a block at all\n",
+        fprintf(o, "  the %s model cannot lay it out in this RAM even when it is empty\n",
                 hal_stub_mpu_model(m->hal));
 }
 
@@ -136,7 +128,7 @@ static void print_ram(FILE *o, struct sim_machine *m)
         const struct proc *next = NULL;
         for (unsigned i = 0; i < k->nprocs; i++) {
             const struct proc *p = &k->procs[i];
-            if (p->state != PROC_FREE && p->block.start >= at &&
+            if (placement_holds_ram(p) && p->block.start >= at &&
                 (!next || p->block.start < next->block.start))
                 next = p;
         }
@@ -153,6 +145,12 @@ static void print_ram(FILE *o, struct sim_machine *m)
     if (end > at)
         fprintf(o, "  0x%08" PRIxPTR "..0x%08" PRIxPTR " %10s  free\n", at, end,
                 size_text(end - at, s, sizeof(s)));
+    for (unsigned i = 0; i < k->nprocs; i++)
+        if (k->procs[i].state == PROC_EVICTED)
+            fprintf(o,
+                    "  %s: evicted for a later app (process.memory_pressure \"evict\"): it "
+                    "restarts when RAM frees\n",
+                    k->procs[i].name);
 }
 
 /* Loads one app; prints its block, or why it was refused. 0 fit, 1 no room, 2 refused. */
@@ -172,9 +170,10 @@ static int lay_out(FILE *o, struct sim_machine *m, struct layout_app *a, const c
         print_loaded(o, m, a);
         return 0;
     }
+    struct placement_room room = e.room;
     if (e.stage == APPLOAD_NO_ROOM &&
         appload_inspect(m->kernel.cfg.elf_machine, name, a->bytes, a->len, &info, &e) == 0) {
-        print_no_room(o, m, a, &info);
+        print_no_room(o, m, a, &info, &room);
         return 1;
     }
     sim_appload_message(a->path, &e, board_name, msg, sizeof(msg));

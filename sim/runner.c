@@ -16,6 +16,7 @@
 #include "appfile.h"
 #include "appload.h"
 #include "console.h"
+#include "ctl.h"
 #include "input.h"
 #include "fault_report.h"
 #include "flash_image.h"
@@ -72,6 +73,16 @@ static void on_kernel_event(void *ctx, const struct kernel_event *ev)
         break;
     case KEV_PANIC:
         fprintf(stderr, "ksim: kernel panic: fault policy 'panic' after process '%s' faulted\n",
+                ev->p->name);
+        break;
+    case KEV_EVICT:
+        fprintf(stderr,
+                "ksim: process '%s' (id %u) evicted to make room for '%s' (memory pressure): "
+                "it restarts when RAM is free\n",
+                ev->p->name, ev->p->id, ev->cause ? ev->cause->name : "?");
+        break;
+    case KEV_READMIT:
+        fprintf(stderr, "ksim: process '%s' has RAM again: it restarts from the beginning\n",
                 ev->p->name);
         break;
     default:
@@ -147,7 +158,7 @@ static int load_app(struct runner *r, struct app *a, char *msg, size_t cap)
     if (sim_read_file(a->path, &a->bytes, &a->len, msg, cap) != 0)
         return -1;
     sim_app_name(a->path, a->name, sizeof(a->name));
-    if (appload_file(&r->kernel, a->name, a->bytes, a->len, &e) >= 0)
+    if (kernel_ctl_load(&r->kernel, a->name, a->bytes, a->len, &e) >= 0)
         return 0;
     sim_appload_message(a->path, &e, r->o->board->name, msg, cap);
     return -1;
@@ -383,6 +394,10 @@ static bool report_blocked(struct runner *r)
     bool any = false;
     for (unsigned i = 0; i < r->kernel.nprocs; i++) {
         const struct proc *p = &r->procs[i];
+        if (p->state == PROC_EVICTED) {
+            any = true;
+            fprintf(stderr, "ksim: process '%s' was evicted and never got RAM back\n", p->name);
+        }
         if (!proc_is_alive(p))
             continue;
         any = true;
@@ -540,7 +555,8 @@ int sim_run(const struct sim_run_options *o)
     uv_idle_start(&r->idle, on_idle);
     uv_run(&r->loop, UV_RUN_DEFAULT);
     bool blocked = false;
-    if (!r->until_reached && kernel_status(&r->kernel) == KERNEL_IDLE)
+    enum kernel_status end = kernel_status(&r->kernel);
+    if (!r->until_reached && (end == KERNEL_IDLE || end == KERNEL_DONE))
         blocked = report_blocked(r);
     status = exit_status(r, blocked);
     if (r->trace && trace_close(r->trace) != 0) {

@@ -215,7 +215,8 @@ Test(layout, shows_why_an_app_does_not_fit)
                                app_path("malloc"), app_path("counter"));
     cr_assert_eq(r.status, 1, "stderr: %s", r.err);
     cr_assert(strstr(r.out, "counter (") && strstr(r.out, "DOES NOT FIT"), "%s", r.out);
-    cr_assert(strstr(r.out, "past the end of RAM"), "%s", r.out);
+    cr_assert(strstr(r.out, "free RAM: ") && strstr(r.out, "lays it out in a block of 52 KiB"),
+              "%s", r.out);
     cr_assert(strstr(r.out, "unused (alignment)"), "pmsav7 leaves gaps: %s", r.out);
     assert_ram_map_tiles(r.out, 0x20000000ul, 0x20040000ul);
     ksim_result_free(&r);
@@ -421,5 +422,102 @@ Test(flash, a_damaged_app_is_refused_and_the_others_run)
     cr_assert(strstr(r.out, "Hello from ksim!") && !strstr(r.out, "boot_counter"), "%s", r.out);
     /* The cut footer reads as erased flash: its type is named. */
     cr_assert(strstr(r.err, "TBF field 'footer type'") && strstr(r.err, image), "%s", r.err);
+    ksim_result_free(&r);
+}
+
+/* --- memory pressure and loading while others run ------------------------------------ */
+
+/* RAM for two of the default board's process blocks, not three. */
+static const char *small_board(const char *dir, const char *policy)
+{
+    char text[512];
+    const char *path = in_dir(dir, policy[0] == 'e' ? "evict.json" : "refuse.json");
+    snprintf(text, sizeof(text),
+             "{\"name\": \"small\", \"memory\": {\"ram\": {\"base\": \"0x20000000\", "
+             "\"size\": \"0x70000\", \"kernel_reserved\": \"0x10000\"}}, "
+             "\"process\": {\"memory_pressure\": \"%s\"}}",
+             policy);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+/* sleep.elf three times, as sleep_a, sleep_b and sleep_c (the package names). */
+static void three_sleepers(const char *dir, char paths[3][256])
+{
+    for (int i = 0; i < 3; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "sleep_%c", 'a' + i);
+        snprintf(paths[i], 256, "%s/%s.tbf", dir, name);
+        struct ksim_result r = RUN("pack", "--name", name, app_path("sleep"), "-o", paths[i]);
+        cr_assert_eq(r.status, 0, "%s", r.err);
+        ksim_result_free(&r);
+    }
+}
+
+static int count(const char *text, const char *what)
+{
+    int n = 0;
+    for (const char *at = strstr(text, what); at; at = strstr(at + 1, what))
+        n++;
+    return n;
+}
+
+/*
+ * Three apps that each sleep an hour, on a board with RAM for two: sleep_c
+ * evicts sleep_b (the lowest priority holding RAM), which comes back when
+ * the others end. All three complete.
+ */
+Test(pressure, evict_lets_three_apps_complete_on_a_board_for_two)
+{
+    const char *dir = test_dir();
+    char apps[3][256];
+    three_sleepers(dir, apps);
+    const char *board = small_board(dir, "evict");
+    /* First: the board really has room for two only. */
+    struct ksim_result l =
+        RUN("layout", "--board", small_board(dir, "refuse"), apps[0], apps[1], apps[2]);
+    cr_assert_eq(l.status, 1, "%s", l.out);
+    cr_assert(strstr(l.out, "sleep_c (") && strstr(l.out, "DOES NOT FIT"), "%s", l.out);
+    ksim_result_free(&l);
+
+    struct ksim_result r = RUN("run", "--board", board, apps[0], apps[1], apps[2]);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert_eq(count(r.out, "slept 3600 s"), 3, "stdout: %s", r.out);
+    cr_assert(strstr(r.err, "'sleep_b' (id 1) evicted to make room for 'sleep_c'"), "%s", r.err);
+    cr_assert(strstr(r.err, "'sleep_b' has RAM again"), "%s", r.err);
+    cr_assert_eq(count(r.err, "evicted"), 1, "%s", r.err);
+    ksim_result_free(&r);
+}
+
+Test(pressure, refuse_names_the_sizes_and_the_others_run)
+{
+    const char *dir = test_dir();
+    char apps[3][256];
+    three_sleepers(dir, apps);
+    struct ksim_result r =
+        RUN("run", "--board", small_board(dir, "refuse"), apps[0], apps[1], apps[2]);
+    cr_assert_eq(r.status, 2, "stderr: %s", r.err);
+    cr_assert_eq(count(r.out, "slept 3600 s"), 2, "stdout: %s", r.out);
+    cr_assert(strstr(r.err, apps[2]) && strstr(r.err, "its process block needs ") &&
+                  strstr(r.err, "bytes are free, the largest gap is "),
+              "%s", r.err);
+    cr_assert(!strstr(r.err, "evicted"), "%s", r.err);
+    ksim_result_free(&r);
+}
+
+/* The process console loads and unloads while another app runs (kernel_ctl_load/unload). */
+Test(pressure, console_loads_and_unloads_while_others_run)
+{
+    char script[600];
+    snprintf(script, sizeof(script), "load %s\nunload sleep\nlist\nquit\n", app_path("hello"));
+    const char *args[] = {"run", "--console", app_path("sleep"), NULL};
+    struct ksim_result r = run_ksim(args, script);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert(strstr(r.out, "Hello from ksim!"), "the loaded app ran: %s", r.out);
+    cr_assert(strstr(r.out, "unloaded 'sleep'"), "%s", r.out);
+    cr_assert(!strstr(r.out, "slept"), "sleep was unloaded before it woke: %s", r.out);
     ksim_result_free(&r);
 }
