@@ -76,9 +76,13 @@ static void protect(uintptr_t lo, uintptr_t hi, int prot)
     }
 }
 
-/* b's accessible ranges, page-rounded: stack RW, image RX, data up to the break RW. */
-static void ranges(const struct hal_stub *s, const struct hal_block *b, uintptr_t lo[3],
-                   uintptr_t hi[3])
+/*
+ * b's accessible ranges, page-rounded: stack RW, image RX, data up to the
+ * break RW (all in RAM), then its TBF in flash R (empty unless booted from flash).
+ */
+#define RAM_RANGES 3
+static void ranges(const struct hal_stub *s, const struct hal_block *b, uintptr_t lo[4],
+                   uintptr_t hi[4])
 {
     uintptr_t page = s->cfg.page_size;
     lo[0] = b->stack_start;
@@ -87,6 +91,8 @@ static void ranges(const struct hal_stub *s, const struct hal_block *b, uintptr_
     hi[1] = up(b->image_end, page);
     lo[2] = down(b->data_start, page);
     hi[2] = up(b->brk, page);
+    lo[3] = down(b->flash_start, page);
+    hi[3] = b->flash_end > b->flash_start ? up(b->flash_end, page) : lo[3];
 }
 
 /* b's shares, page-rounded: the host cannot enforce less than a page. */
@@ -100,13 +106,13 @@ static void protect_shares(struct hal_stub *s, const struct hal_block *b, int pr
 
 static void apply(struct hal_stub *s, const struct hal_block *b)
 {
-    static const int prot[3] = {PROT_READ | PROT_WRITE, PROT_READ | PROT_EXEC,
-                                PROT_READ | PROT_WRITE};
-    uintptr_t lo[3], hi[3];
+    static const int prot[4] = {PROT_READ | PROT_WRITE, PROT_READ | PROT_EXEC,
+                                PROT_READ | PROT_WRITE, PROT_READ};
+    uintptr_t lo[4], hi[4];
     ranges(s, b, lo, hi);
     /* Shares first: where one shares a page with the block, the block's own protection wins. */
     protect_shares(s, b, PROT_READ | PROT_WRITE);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         protect(lo[i], hi[i], prot[i]);
 }
 
@@ -118,9 +124,10 @@ static void apply(struct hal_stub *s, const struct hal_block *b)
  */
 static void revoke_block(struct hal_stub *s, const struct hal_block *b)
 {
-    uintptr_t lo[3], hi[3], min = UINTPTR_MAX, max = 0;
+    uintptr_t lo[4], hi[4], min = UINTPTR_MAX, max = 0;
     ranges(s, b, lo, hi);
-    for (int i = 0; i < 3; i++) {
+    protect(lo[3], hi[3], PROT_NONE); /* flash is another mapping: never in the RAM span */
+    for (int i = 0; i < RAM_RANGES; i++) {
         if (hi[i] <= lo[i])
             continue;
         min = lo[i] < min ? lo[i] : min;
@@ -243,4 +250,9 @@ unsigned hal_stub_mpu_regions(struct hal_stub *s, const struct hal_block *b,
 const char *hal_stub_mpu_model(const struct hal_stub *s)
 {
     return s->model->name;
+}
+
+unsigned hal_stub_mpu_region_limit(const struct hal_stub *s)
+{
+    return s->model->region_limit(&s->model_params);
 }

@@ -44,6 +44,8 @@ struct hal_mpu_model {
     /* The regions the hardware would be configured with for b, shares last; returns how many. */
     unsigned (*regions)(const struct hal_mpu_model_params *mp, const struct hal_block *b,
                         struct hal_mpu_region *out, unsigned max);
+    /* Regions (or entries) the hardware has in all; 0: no hardware limit. */
+    unsigned (*region_limit)(const struct hal_mpu_model_params *mp);
 };
 
 /* Exact answer from a region list: is every byte of [addr, addr+len) allowed `access`? */

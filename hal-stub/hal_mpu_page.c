@@ -1,6 +1,7 @@
 /*
  * The "page" MPU model: host-page granular regions and no padding beyond
- * page rounding. Three regions: stack RW, image RX, data and heap RW.
+ * page rounding. Three regions: stack RW, image RX, data and heap RW; a
+ * fourth, flash R, for an app booted from flash.
  */
 #include "err.h"
 #include "hal_mpu_model.h"
@@ -60,16 +61,19 @@ static unsigned page_regions(const struct hal_mpu_model_params *mp, const struct
 {
     uintptr_t page = mp->page_size;
     uintptr_t image_lo = b->image_start & ~(page - 1), data_lo = b->data_start & ~(page - 1);
-    const struct hal_mpu_region r[3] = {
+    uintptr_t flash_lo = b->flash_start & ~(page - 1);
+    const struct hal_mpu_region r[4] = {
         {b->stack_start, b->stack_end - b->stack_start, HAL_ACCESS_READ | HAL_ACCESS_WRITE, 0,
          "page", "stack"},
         {image_lo, up(b->image_end, page) - image_lo, HAL_ACCESS_READ | HAL_ACCESS_EXEC, 0, "page",
          "image"},
         {data_lo, up(b->brk, page) - data_lo, HAL_ACCESS_READ | HAL_ACCESS_WRITE, 0, "page",
          "data+heap"},
+        {flash_lo, b->flash_end > b->flash_start ? up(b->flash_end, page) - flash_lo : 0,
+         HAL_ACCESS_READ, 0, "page", "flash"},
     };
     unsigned n = 0;
-    for (unsigned i = 0; i < 3 && n < max; i++)
+    for (unsigned i = 0; i < 4 && n < max; i++)
         if (r[i].size > 0)
             out[n++] = r[i];
     for (unsigned i = 0; i < b->nshares && i < HAL_SHARES_MAX && n < max; i++) {
@@ -84,10 +88,17 @@ static unsigned page_regions(const struct hal_mpu_model_params *mp, const struct
     return n;
 }
 
+static unsigned page_region_limit(const struct hal_mpu_model_params *mp)
+{
+    (void)mp;
+    return 0; /* the host MMU: as many pages as it likes */
+}
+
 const struct hal_mpu_model hal_mpu_model_page = {
     .name = "page",
     .plan_block = page_plan_block,
     .check_brk = page_check_brk,
     .check_shares = page_check_shares,
     .regions = page_regions,
+    .region_limit = page_region_limit,
 };

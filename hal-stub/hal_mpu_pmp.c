@@ -28,9 +28,10 @@
 #include "err.h"
 #include "hal_mpu_model.h"
 
-#define PMP_GRAIN       4u                    /* bytes: G = 0 */
-#define PMP_MAX_ENTRIES 16u                   /* pmpcfg0..3 */
-#define PMP_REGIONS     (3u + HAL_SHARES_MAX) /* stack, image, data+heap, then shares */
+#define PMP_GRAIN       4u  /* bytes: G = 0 */
+#define PMP_MAX_ENTRIES 16u /* pmpcfg0..3 */
+/* stack, image, data+heap, flash for an app booted from it, then shares */
+#define PMP_REGIONS (4u + HAL_SHARES_MAX)
 
 static uintptr_t up4(uintptr_t v)
 {
@@ -89,6 +90,8 @@ static void pmp_build(const struct hal_block *b, uintptr_t brk, struct pmp_build
     pmp_add(pb, b->stack_start, b->stack_end, rw, "stack");
     pmp_add(pb, b->image_start, up4(b->image_end), rx, "image");
     pmp_add(pb, down4(b->data_start), up4(brk), rw, "data+heap");
+    if (b->flash_end > b->flash_start)
+        pmp_add(pb, down4(b->flash_start), up4(b->flash_end), HAL_ACCESS_READ, "flash");
     for (unsigned i = 0; i < b->nshares && i < HAL_SHARES_MAX; i++)
         pmp_add(pb, down4(b->shares[i].start), up4(b->shares[i].start + b->shares[i].len), rw,
                 "share");
@@ -150,10 +153,16 @@ static unsigned pmp_regions(const struct hal_mpu_model_params *mp, const struct 
     return k;
 }
 
+static unsigned pmp_region_limit(const struct hal_mpu_model_params *mp)
+{
+    return mp->pmp_entries;
+}
+
 const struct hal_mpu_model hal_mpu_model_pmp = {
     .name = "riscv-pmp",
     .plan_block = pmp_plan_block,
     .check_brk = pmp_check_brk,
     .check_shares = pmp_check_shares,
     .regions = pmp_regions,
+    .region_limit = pmp_region_limit,
 };

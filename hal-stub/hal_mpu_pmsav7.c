@@ -15,7 +15,8 @@
  *                        grant; subregions are enabled up to the break, and
  *                        the grant lies in the disabled ones at the top
  *
- * Regions 3 to 7 are free for shares (IPC buffers of other processes): each
+ * The regions left (3 to 7, or 4 to 7 with a region over the app's flash) are
+ * free for shares (IPC buffers of other processes): each
  * share takes the region whose enabled subregions cover it most tightly.
  *
  * The break moves by enabling or disabling subregions of region 2; the region
@@ -228,7 +229,8 @@ static void v7_fill(struct hal_block *b, const struct v7_plan *p, const struct h
     b->brk = b->data_end;
     b->end = (uintptr_t)(d + dsize);
     b->grant_start = (uintptr_t)(d + dsize - v7_grant_bytes(dsize, req->grant_size, page));
-    b->nshares = 0; /* a new block has no shares */
+    b->nshares = 0;                    /* a new block has no shares */
+    b->flash_start = b->flash_end = 0; /* the kernel sets them for an app booted from flash */
 }
 
 static int v7_plan_block(const struct hal_mpu_model_params *mp, uintptr_t free_start,
@@ -271,13 +273,14 @@ static int v7_check_brk(const struct hal_mpu_model_params *mp, const struct hal_
 }
 
 #define V7_REGIONS     8 /* ARMv7-M parts have 8 (or 16; ksim models 8) */
-#define V7_OWN_REGIONS 3
+#define V7_OWN_REGIONS 4 /* stack, image, data+heap, and flash for an app booted from it */
 
 static int v7_check_shares(const struct hal_mpu_model_params *mp, const struct hal_block *b)
 {
     struct v7 v;
+    unsigned own = b->flash_end > b->flash_start ? 4 : 3;
     (void)mp;
-    if (b->nshares > V7_REGIONS - V7_OWN_REGIONS)
+    if (b->nshares > V7_REGIONS - own)
         return -KS_ENOMEM;
     for (unsigned i = 0; i < b->nshares; i++) {
         uint64_t lo = b->shares[i].start, hi = lo + b->shares[i].len;
@@ -307,6 +310,10 @@ static unsigned v7_regions(const struct hal_mpu_model_params *mp, const struct h
         r[n++] = v7_region(&v, rx, "image");
     v = v7_data_region(b, page, b->brk);
     r[n++] = v7_region(&v, rw, "data+heap");
+    /* An app booted from flash reads its own TBF: the smallest region covering it. */
+    if (b->flash_end > b->flash_start &&
+        v7_cover_span(b->flash_start, b->flash_end, V7_MAX_SIZE, &v))
+        r[n++] = v7_region(&v, HAL_ACCESS_READ, "flash");
     for (unsigned i = 0; i < b->nshares && i < HAL_SHARES_MAX; i++) {
         uint64_t lo = b->shares[i].start, hi = lo + b->shares[i].len;
         if (v7_cover_span(lo, hi, UINT64_MAX, &v))
@@ -317,10 +324,17 @@ static unsigned v7_regions(const struct hal_mpu_model_params *mp, const struct h
     return k;
 }
 
+static unsigned v7_region_limit(const struct hal_mpu_model_params *mp)
+{
+    (void)mp;
+    return 8; /* ARMv7-M's MPU_TYPE.DREGION on the parts Tock supports */
+}
+
 const struct hal_mpu_model hal_mpu_model_pmsav7 = {
     .name = "cortex-m-pmsav7",
     .plan_block = v7_plan_block,
     .check_brk = v7_check_brk,
     .check_shares = v7_check_shares,
     .regions = v7_regions,
+    .region_limit = v7_region_limit,
 };

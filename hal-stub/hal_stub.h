@@ -42,6 +42,8 @@ struct hal_mpu_region;
 unsigned hal_stub_mpu_regions(struct hal_stub *s, const struct hal_block *b,
                               struct hal_mpu_region *out, unsigned max);
 const char *hal_stub_mpu_model(const struct hal_stub *s);
+/* Regions (entries) the board's MPU has in all; 0: no hardware limit (page model). */
+unsigned hal_stub_mpu_region_limit(const struct hal_stub *s);
 
 /* Time. The deadline (the alarm's, or the next scheduled input's) is in nanoseconds of
  * simulated time since start. */

@@ -1,9 +1,17 @@
 /* Process control for the process console and tests. */
 #include "ctl.h"
 
+#include "appload.h"
 #include "err.h"
 #include "kernel.h"
 #include "klib.h"
+#include "placement.h"
+
+int kernel_ctl_load(struct kernel *k, const char *name, const uint8_t *file, size_t len,
+                    struct appload_error *err)
+{
+    return appload_file(k, name, file, len, err);
+}
 
 struct proc *kernel_ctl_find(struct kernel *k, uint32_t id)
 {
@@ -46,8 +54,14 @@ int kernel_ctl_kill(struct kernel *k, struct proc *p)
 
 int kernel_ctl_restart(struct kernel *k, struct proc *p)
 {
+    struct hal_block b;
     if (p->state == PROC_FREE)
         return -KS_EINVAL;
+    if (!placement_holds_ram(p)) { /* its old block may be someone else's now */
+        if (placement_find(k, &p->image, p->min_ram, p, false, &b) != 0)
+            return -KS_ENOMEM;
+        proc_set_block(p, &b);
+    }
     p->stopped = false;
     proc_restart(k, p);
     return 0;
@@ -73,5 +87,6 @@ int kernel_ctl_unload(struct kernel *k, struct proc *p)
         proc_terminate(k, p, 0);
     p->stopped = false;
     p->state = PROC_FREE;
+    k->ram_freed = true;
     return 0;
 }

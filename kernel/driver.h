@@ -35,5 +35,6 @@ extern const struct driver drv_button;
 extern const struct driver drv_gpio;
 extern const struct driver drv_rng;
 extern const struct driver drv_ipc;
+extern const struct driver drv_app_flash;
 
 #endif /* KSIM_KERNEL_DRIVER_H */

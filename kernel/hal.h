@@ -43,6 +43,9 @@ struct hal_block {
     /* Extra regions, as Tock's add_mpu_region gives an IPC service its client's buffer. */
     struct hal_share shares[HAL_SHARES_MAX];
     unsigned nshares;
+    /* The app's TBF in board flash, readable by the process (never writable:
+     * stores go through the app flash driver). Both 0: not booted from flash. */
+    uintptr_t flash_start, flash_end;
 };
 
 /* What a process needs; the model pads it to what its hardware can express. */

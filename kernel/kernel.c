@@ -8,6 +8,7 @@
 #include "err.h"
 #include "grant.h"
 #include "klib.h"
+#include "placement.h"
 #include "syscall.h"
 
 /* System calls a process may make in one turn before others get a go. */
@@ -49,6 +50,7 @@ int kernel_init(struct kernel *k, const struct hal *hal, const struct kernel_con
     add_driver(k, cfg->drv_gpio, &drv_gpio);
     add_driver(k, cfg->drv_rng, &drv_rng);
     add_driver(k, cfg->drv_ipc, &drv_ipc);
+    add_driver(k, cfg->drv_app_flash, &drv_app_flash);
     return 0;
 }
 
@@ -68,14 +70,14 @@ void kernel_emit_event(struct kernel *k, const struct kernel_event *ev)
 
 void kernel_emit(struct kernel *k, enum kernel_event_kind kind, const struct proc *p)
 {
-    struct kernel_event ev = {kind, p, 0, NULL, NULL, NULL};
+    struct kernel_event ev = {kind, p, 0, NULL, NULL, NULL, NULL};
     kernel_emit_event(k, &ev);
 }
 
 void kernel_trace_upcall(struct kernel *k, const struct proc *p, const struct upcall_event *u)
 {
     if (k->trace_syscalls) {
-        struct kernel_event ev = {KEV_UPCALL, p, 0, NULL, NULL, u};
+        struct kernel_event ev = {KEV_UPCALL, p, 0, NULL, NULL, u, NULL};
         kernel_emit_event(k, &ev);
     }
 }
@@ -96,47 +98,70 @@ static struct proc *free_slot(struct kernel *k)
     return NULL;
 }
 
-static int plan_block(struct kernel *k, const struct loader_image *img, struct hal_block *b)
+/*
+ * The heap request: the board's, or more when the app asks for a bigger
+ * block (a TBF's minimum_ram_size) than stack, image, data and grant fill.
+ */
+static size_t heap_request(const struct kernel *k, const struct loader_image *img, size_t min_ram)
 {
-    const struct hal_block_req req = {
+    uint64_t fixed =
+        (uint64_t)k->cfg.stack_size + img->data_offset + img->data_size + k->cfg.grant_size;
+    if (min_ram > fixed + k->cfg.heap_size)
+        return (size_t)(min_ram - fixed);
+    return k->cfg.heap_size;
+}
+
+void kernel_block_request(const struct kernel *k, const struct loader_image *img, size_t min_ram,
+                          struct hal_block_req *req)
+{
+    *req = (struct hal_block_req){
         .stack_size = k->cfg.stack_size,
         .image_size = (size_t)img->image_size,
         .data_offset = (size_t)img->data_offset,
         .data_size = (size_t)img->data_size,
-        .heap_size = k->cfg.heap_size,
+        .heap_size = heap_request(k, img, min_ram),
         .grant_size = k->cfg.grant_size,
         .image_align = (size_t)img->align,
     };
-    return k->hal->mpu->plan_block(k->hal->ctx, k->ram_next, k->ram.base + k->ram.size, &req, b);
 }
 
-int kernel_load(struct kernel *k, const char *name, const uint8_t *file, size_t len,
-                struct loader_error *err)
+int kernel_plan_block(const struct kernel *k, const struct loader_image *img, size_t min_ram,
+                      uintptr_t free_start, uintptr_t free_end, struct hal_block *b)
 {
-    struct loader_image img;
+    struct hal_block_req req;
+    kernel_block_request(k, img, min_ram, &req);
+    return k->hal->mpu->plan_block(k->hal->ctx, free_start, free_end, &req, b);
+}
+
+int kernel_load_app(struct kernel *k, const struct kernel_app *app, const struct loader_image *img,
+                    struct loader_error *err)
+{
     struct hal_block block = {0};
     struct proc *p;
     int rc;
 
     err->why = LOADER_NONE;
-    rc = loader_parse(file, len, k->cfg.elf_machine, &img, err);
-    if (rc)
-        return rc;
     p = free_slot(k);
     if (!p)
         return -KS_ENOMEM;
-    if (plan_block(k, &img, &block) != 0) {
+    /* The record first (the slot stays free until the start): placement reads it. */
+    p->file = app->elf;
+    p->file_len = app->elf_len;
+    p->image = *img;
+    p->min_ram = app->min_ram;
+    p->flash_start = app->flash_len ? app->flash_start : 0;
+    p->flash_end = app->flash_len ? app->flash_start + app->flash_len : 0;
+    p->nflash_regions = app->nflash_regions;
+    klib_copy(p->flash_regions, app->flash_regions, sizeof(p->flash_regions));
+    p->restarts = p->faults = p->evictions = 0;
+    p->syscalls = 0;
+    klib_strlcpy(p->name, app->name, sizeof(p->name));
+    if (placement_for_new(k, p, &block) != 0) {
         err->why = LOADER_NO_ROOM;
-        err->value = img.data_offset + img.data_size;
+        err->value = img->data_offset + img->data_size;
         return -KS_ENOMEM;
     }
-    p->file = file;
-    p->file_len = len;
-    p->image = img;
-    p->block = block;
-    p->restarts = p->faults = 0;
-    p->syscalls = 0;
-    klib_strlcpy(p->name, name, sizeof(p->name));
+    proc_set_block(p, &block);
     rc = proc_start(k, p, err);
     if (rc) {
         p->state = PROC_FREE;
@@ -144,6 +169,17 @@ int kernel_load(struct kernel *k, const char *name, const uint8_t *file, size_t 
     }
     k->ram_next = block.end;
     return (int)p->slot;
+}
+
+int kernel_load(struct kernel *k, const char *name, const uint8_t *file, size_t len,
+                struct loader_error *err)
+{
+    struct loader_image img;
+    const struct kernel_app app = {.name = name, .elf = file, .elf_len = len};
+    int rc = loader_parse(file, len, k->cfg.elf_machine, &img, err);
+    if (rc)
+        return rc;
+    return kernel_load_app(k, &app, &img, err);
 }
 
 /* Would this upcall wake p from its yield? */
@@ -206,7 +242,7 @@ static bool on_syscall(struct kernel *k, struct proc *p, struct hal_stop *stop)
     enum syscall_next next = syscall_handle(k, p, stop->syscall_class, stop->regs);
     if (k->trace_syscalls) {
         bool returned = next == SYSCALL_RETURN || next == SYSCALL_UPCALL;
-        struct kernel_event ev = {KEV_SYSCALL, p, stop->syscall_class, in, NULL, NULL};
+        struct kernel_event ev = {KEV_SYSCALL, p, stop->syscall_class, in, NULL, NULL, NULL};
         ev.out = returned ? stop->regs : NULL;
         kernel_emit_event(k, &ev);
     }
@@ -287,10 +323,15 @@ static void run_turn(struct kernel *k, struct proc *p)
 
 enum kernel_status kernel_status(const struct kernel *k)
 {
+    bool evicted = false;
     if (k->panicked)
         return KERNEL_PANIC;
     if (!sched_empty(&k->sched))
         return KERNEL_RUNNABLE;
+    for (unsigned i = 0; i < k->nprocs; i++)
+        evicted |= k->procs[i].state == PROC_EVICTED;
+    if (evicted && k->ram_freed)
+        return KERNEL_RUNNABLE; /* the next step brings evicted processes back */
     for (unsigned i = 0; i < k->nprocs; i++)
         if (proc_is_alive(&k->procs[i]))
             return KERNEL_IDLE;
@@ -304,6 +345,8 @@ enum kernel_status kernel_step(struct kernel *k)
 
     if (hal->chip->has_pending(hal->ctx))
         hal->chip->service_pending(hal->ctx, k);
+    if (k->ram_freed)
+        placement_readmit(k);
     k->turn_used_up = false;
     if (!k->panicked && sched_pop(&k->sched, &slot)) {
         struct proc *p = &k->procs[slot];

@@ -23,6 +23,12 @@ struct ks_region {
     uint8_t *kview; /* where the kernel reads and writes it */
 };
 
+/* When RAM is short for a new process (placement.h). */
+enum kernel_pressure_policy {
+    KERNEL_PRESSURE_REFUSE = 0, /* the load fails, naming the sizes */
+    KERNEL_PRESSURE_EVICT = 1,  /* stop the lowest-priority process; restart it when RAM frees */
+};
+
 enum kernel_fault_policy {
     KERNEL_FAULT_PANIC = 0,
     KERNEL_FAULT_STOP = 1,
@@ -41,7 +47,9 @@ struct kernel_config {
     bool drv_alarm, drv_console, drv_low_level_debug;
     /* LED, button and GPIO need hal->gpio; RNG needs hal->rng (see hal.h). */
     bool drv_led, drv_button, drv_gpio, drv_rng, drv_ipc;
+    bool drv_app_flash;         /* writes into an app's own writeable flash regions */
     enum sched_kind sched_kind; /* 0: round robin */
+    enum kernel_pressure_policy pressure;
 };
 
 /* Notable events, reported to whoever embeds the kernel (fault reports, traces). */
@@ -54,6 +62,8 @@ enum kernel_event_kind {
     KEV_SYSCALL,   /* a system call was handled (only when trace_syscalls is set) */
     KEV_UPCALL,    /* an upcall is about to run, or WaitFor returns its arguments */
     KEV_SWITCH,    /* a different process starts running */
+    KEV_EVICT,     /* stopped to make room for cause (memory pressure): RAM released */
+    KEV_READMIT,   /* an evicted process has RAM again: it starts afresh (KEV_START follows) */
 };
 
 struct kernel_event {
@@ -63,6 +73,7 @@ struct kernel_event {
     const uintptr_t *in;               /* KEV_SYSCALL: r0..r3 as passed */
     const uintptr_t *out;              /* KEV_SYSCALL: r0..r3 returned (NULL: none yet) */
     const struct upcall_event *upcall; /* KEV_UPCALL */
+    const struct proc *cause;          /* KEV_EVICT: the process it made room for */
 };
 
 /* Console state shared by every process (one UART). */
@@ -83,7 +94,8 @@ struct kernel {
     struct kernel_config cfg;
     struct ks_region ram;   /* all of board RAM */
     struct ks_region flash; /* app flash */
-    uintptr_t ram_next;     /* next free address for a process block */
+    uintptr_t ram_next;     /* end of the last block placed (placement.c finds free gaps) */
+    bool ram_freed;         /* a process released RAM: evicted ones may come back */
 
     struct proc *procs;
     unsigned nprocs;
@@ -117,6 +129,39 @@ int kernel_init(struct kernel *k, const struct hal *hal, const struct kernel_con
  */
 int kernel_load(struct kernel *k, const char *name, const uint8_t *file, size_t len,
                 struct loader_error *err);
+
+/* An app to load, however it was packaged (bare ELF, TBF): see appload.h. */
+struct kernel_app {
+    const char *name;
+    const uint8_t *elf; /* the ELF; must outlive the process */
+    size_t elf_len;
+    size_t min_ram; /* a TBF's minimum_ram_size: the heap grows to give the block this much */
+    /* Where the app's TBF lies in board flash (flash_len 0: it does not),
+     * and its writeable flash regions there. */
+    uintptr_t flash_start;
+    size_t flash_len;
+    unsigned nflash_regions;
+    struct proc_flash_region flash_regions[TBF_MAX_WFR];
+};
+
+/* What a process block for img must hold: the board's sizes, min_ram honoured. */
+void kernel_block_request(const struct kernel *k, const struct loader_image *img, size_t min_ram,
+                          struct hal_block_req *req);
+
+/*
+ * The block the MPU model would lay out for img inside [free_start,
+ * free_end), as kernel_load_app places it. 0 or -KS_ENOMEM; nothing changes.
+ */
+int kernel_plan_block(const struct kernel *k, const struct loader_image *img, size_t min_ram,
+                      uintptr_t free_start, uintptr_t free_end, struct hal_block *b);
+
+/*
+ * kernel_load for an ELF loader_parse accepted as img. Same returns. Under
+ * memory pressure the board's policy applies (placement.h): `evict` may
+ * stop lower-priority processes to make room.
+ */
+int kernel_load_app(struct kernel *k, const struct kernel_app *app, const struct loader_image *img,
+                    struct loader_error *err);
 
 enum kernel_status {
     KERNEL_RUNNABLE = 0, /* some process is ready: call kernel_step again */

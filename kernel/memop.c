@@ -49,11 +49,13 @@ static struct syscall_ret op_sbrk(struct kernel *k, struct proc *p, uintptr_t ar
     return ret_success_u32((uint32_t)old);
 }
 
-/* Memop 8 and 9: no writeable flash regions yet, so every region is missing. */
-static struct syscall_ret op_flash_region(uintptr_t region)
+/* Memop 8 and 9: a writeable flash region's start or end; FAIL for one that does not exist. */
+static struct syscall_ret op_flash_region(const struct proc *p, uintptr_t region, bool end)
 {
-    (void)region;
-    return ret_failure(KS_EFAIL);
+    if (region >= p->nflash_regions)
+        return ret_failure(KS_EFAIL);
+    const struct proc_flash_region *r = &p->flash_regions[region];
+    return ret_success_u32((uint32_t)(r->start + (end ? r->size : 0)));
 }
 
 struct syscall_ret memop_handle(struct kernel *k, struct proc *p, uintptr_t op, uintptr_t arg)
@@ -75,10 +77,11 @@ struct syscall_ret memop_handle(struct kernel *k, struct proc *p, uintptr_t op, 
     case KSIM_MEMOP_GRANT_START:
         return ret_success_u32((uint32_t)b->grant_start);
     case KSIM_MEMOP_FLASH_REGIONS:
-        return ret_success_u32(0);
+        return ret_success_u32(p->nflash_regions);
     case KSIM_MEMOP_FLASH_REGION_START:
+        return op_flash_region(p, arg, false);
     case KSIM_MEMOP_FLASH_REGION_END:
-        return op_flash_region(arg);
+        return op_flash_region(p, arg, true);
     case KSIM_MEMOP_SET_STACK_TOP:
         p->debug_stack_top = arg;
         return ret_success();

@@ -82,6 +82,7 @@ static void stop_running(struct kernel *k, struct proc *p, enum proc_state final
     drop_shares(k, p);
     hal->proc->discard(hal->ctx, p->slot);
     hal->mpu->release(hal->ctx, p->slot, &p->block);
+    k->ram_freed = true; /* only live processes hold RAM (placement.c) */
 }
 
 void proc_terminate(struct kernel *k, struct proc *p, int32_t completion_code)
@@ -130,6 +131,28 @@ void proc_fault(struct kernel *k, struct proc *p, const struct hal_fault *fault)
         stop_running(k, p, PROC_FAULTED);
         break;
     }
+}
+
+void proc_evict(struct kernel *k, struct proc *p, const struct proc *cause)
+{
+    struct kernel_event ev = {KEV_EVICT, p, 0, NULL, NULL, NULL, cause};
+    p->evictions++;
+    stop_running(k, p, PROC_EVICTED);
+    kernel_emit_event(k, &ev);
+}
+
+void proc_readmit(struct kernel *k, struct proc *p)
+{
+    struct loader_error err;
+    if (proc_start(k, p, &err) != 0)
+        stop_running(k, p, PROC_FAULTED);
+}
+
+void proc_set_block(struct proc *p, const struct hal_block *b)
+{
+    p->block = *b;
+    p->block.flash_start = p->flash_start;
+    p->block.flash_end = p->flash_end;
 }
 
 /* The subscribed upcall for an event, from the driver's grant (0: Null Upcall). */

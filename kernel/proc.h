@@ -11,6 +11,7 @@
 
 #include "hal.h"
 #include "loader.h"
+#include "tbf.h"
 #include "upcall.h"
 
 #define PROC_NAME_MAX  32
@@ -23,6 +24,13 @@ enum proc_state {
     PROC_YIELDED_FOR, /* in Yield-WaitFor (waitfor_driver, waitfor_number) */
     PROC_TERMINATED,  /* exited; completion_code is valid */
     PROC_FAULTED,     /* stopped by the fault policy; last_fault is valid */
+    PROC_EVICTED,     /* stopped for a new process's RAM; restarts when RAM frees */
+};
+
+/* A writeable flash region (TBF element 2), in board addresses. */
+struct proc_flash_region {
+    uintptr_t start;
+    size_t size;
 };
 
 struct proc {
@@ -36,6 +44,10 @@ struct proc {
     size_t file_len;
     struct loader_image image;
     struct hal_block block;
+    size_t min_ram; /* the block the app asked for (a TBF's minimum_ram_size), 0: none */
+    uintptr_t flash_start, flash_end; /* its TBF in flash (both 0: none); copied into each block */
+    unsigned nflash_regions;          /* memop 7; only an app booted from flash has any */
+    struct proc_flash_region flash_regions[TBF_MAX_WFR];
 
     uintptr_t allow_hwm; /* highest end of a buffer allowed in [data_start, brk) */
     uint32_t waitfor_driver, waitfor_number;
@@ -52,6 +64,7 @@ struct proc {
     bool exited;
     uint32_t restarts;
     uint32_t faults;
+    uint32_t evictions; /* times memory pressure stopped it */
     uint64_t syscalls;
     struct hal_fault last_fault;
     uintptr_t debug_stack_top, debug_heap_start; /* memop 10, 11 */
@@ -79,6 +92,12 @@ void proc_terminate(struct kernel *k, struct proc *p, int32_t completion_code);
 void proc_restart(struct kernel *k, struct proc *p);
 /* Records fault and applies the board's fault policy. */
 void proc_fault(struct kernel *k, struct proc *p, const struct hal_fault *fault);
+/* Stops p and releases its RAM to make room for cause (memory pressure); it is recorded. */
+void proc_evict(struct kernel *k, struct proc *p, const struct proc *cause);
+/* Starts an evicted process afresh in the block it was given (proc_set_block). */
+void proc_readmit(struct kernel *k, struct proc *p);
+/* Gives p the block b, with p's flash range. */
+void proc_set_block(struct proc *p, const struct hal_block *b);
 
 /*
  * Takes the first event that Yield-Wait/NoWait would deliver, discarding

@@ -83,3 +83,24 @@ void *umem_grant_ptr(const struct kernel *k, const struct proc *p, uintptr_t add
         return NULL;
     return kview(k, addr, len);
 }
+
+bool umem_flash_writable(const struct kernel *k, const struct proc *p, uintptr_t addr, size_t len)
+{
+    for (unsigned i = 0; i < p->nflash_regions; i++) {
+        const struct proc_flash_region *r = &p->flash_regions[i];
+        /* Inside the region, and (the region's own bounds unchecked here) inside board flash. */
+        if (umem_range_within(addr, len, r->start, r->start + r->size) &&
+            umem_range_within(addr, len, k->flash.base, k->flash.base + k->flash.size))
+            return true;
+    }
+    return false;
+}
+
+int umem_flash_write(const struct kernel *k, const struct proc *p, uintptr_t addr, const void *src,
+                     size_t len)
+{
+    if (!umem_flash_writable(k, p, addr, len))
+        return -KS_EINVAL;
+    klib_copy(k->flash.kview + (addr - k->flash.base), src, len);
+    return 0;
+}

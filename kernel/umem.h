@@ -40,6 +40,17 @@ int umem_block_write(const struct kernel *k, const struct proc *p, uintptr_t add
 int umem_block_fill(const struct kernel *k, const struct proc *p, uintptr_t addr, uint8_t byte,
                     size_t len);
 
+/* Is [addr, addr + len) wholly inside one of the process's writeable flash regions? */
+bool umem_flash_writable(const struct kernel *k, const struct proc *p, uintptr_t addr, size_t len);
+
+/*
+ * Writes into one of the process's writeable flash regions (the app flash
+ * driver), through the kernel view of board flash. 0, or -KS_EINVAL when
+ * [addr, addr + len) is not wholly inside one region.
+ */
+int umem_flash_write(const struct kernel *k, const struct proc *p, uintptr_t addr, const void *src,
+                     size_t len);
+
 /* Kernel-view pointer to [addr, addr + len) of the process's grant region, or NULL. */
 void *umem_grant_ptr(const struct kernel *k, const struct proc *p, uintptr_t addr, size_t len);
 

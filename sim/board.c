@@ -203,6 +203,16 @@ static void set_scheduler_kind(struct board *b, int value)
     b->scheduler.kind = (enum board_scheduler)value;
 }
 
+static int get_memory_pressure(const struct board *b)
+{
+    return (int)b->process.memory_pressure;
+}
+
+static void set_memory_pressure(struct board *b, int value)
+{
+    b->process.memory_pressure = (enum board_pressure)value;
+}
+
 static int get_clock_mode(const struct board *b)
 {
     return (int)b->clock.mode;
@@ -245,6 +255,12 @@ static const char *const scheduler_kind_names[] = {
     NULL,
 };
 
+static const char *const memory_pressure_names[] = {
+    [BOARD_PRESSURE_REFUSE] = "refuse",
+    [BOARD_PRESSURE_EVICT] = "evict",
+    NULL,
+};
+
 static const struct field flash_fields[] = {
     ADDR("base", flash.base),
     ADDR("size", flash.size),
@@ -283,6 +299,7 @@ static const struct field process_fields[] = {
     U32("heap_size", process.heap_size, 0, UINT32_MAX),
     U32("grant_size", process.grant_size, 0, UINT32_MAX),
     U32("upcall_queue_len", process.upcall_queue_len, 1, 64), /* kernel UPCALL_QUEUE_MAX */
+    ENUM("memory_pressure", memory_pressure_names, memory_pressure),
     END,
 };
 static const struct field alarm_fields[] = {BOOL("enabled", drivers.alarm), END};
@@ -298,6 +315,7 @@ static const struct field rng_fields[] = {
     END,
 };
 static const struct field ipc_fields[] = {BOOL("enabled", drivers.ipc), END};
+static const struct field app_flash_fields[] = {BOOL("enabled", drivers.app_flash), END};
 static const struct field drivers_fields[] = {
     OBJ("alarm", alarm_fields),
     OBJ("console", console_fields),
@@ -307,6 +325,7 @@ static const struct field drivers_fields[] = {
     OBJ("gpio", gpio_fields),
     OBJ("rng", rng_fields),
     OBJ("ipc", ipc_fields),
+    OBJ("app_flash", app_flash_fields),
     END,
 };
 
@@ -366,6 +385,7 @@ void board_default(struct board *b)
     b->process.heap_size = 131072;
     b->process.grant_size = 4096;
     b->process.upcall_queue_len = 16;
+    b->process.memory_pressure = BOARD_PRESSURE_REFUSE;
     b->drivers.alarm = true;
     b->drivers.console = true;
     b->drivers.low_level_debug = true;
@@ -375,6 +395,7 @@ void board_default(struct board *b)
     b->drivers.rng = true;
     b->drivers.rng_seed = 0;
     b->drivers.ipc = true;
+    b->drivers.app_flash = true;
     b->app_count = 0;
     snprintf(b->dir, sizeof b->dir, "%s", ".");
 }

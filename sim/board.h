@@ -33,6 +33,7 @@ struct board_ram {
 enum board_clock_mode { BOARD_CLOCK_VIRTUAL = 0, BOARD_CLOCK_REAL = 1 };
 enum board_isolation { BOARD_ISOLATION_MPU = 0, BOARD_ISOLATION_OFF = 1 };
 enum board_scheduler { BOARD_SCHED_ROUND_ROBIN = 0, BOARD_SCHED_PRIORITY = 1 };
+enum board_pressure { BOARD_PRESSURE_REFUSE = 0, BOARD_PRESSURE_EVICT = 1 };
 enum board_fault_policy {
     BOARD_FAULT_PANIC = 0,
     BOARD_FAULT_STOP = 1,
@@ -64,6 +65,7 @@ struct board {
         uint32_t heap_size;  /* bytes of RAM reserved above bss for the heap */
         uint32_t grant_size; /* bytes, host-page multiple */
         uint32_t upcall_queue_len;
+        enum board_pressure memory_pressure; /* key "process.memory_pressure" */
     } process;
     struct {
         bool alarm;
@@ -75,6 +77,7 @@ struct board {
         bool rng;
         uint32_t rng_seed; /* --seed overrides it */
         bool ipc;
+        bool app_flash; /* writes into apps' writeable flash regions (0x50000) */
     } drivers;
     size_t app_count;
     char apps[BOARD_APPS_MAX][BOARD_PATH_MAX]; /* paths as written in the file */

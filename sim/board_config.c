@@ -4,7 +4,7 @@
 
 #include <unistd.h>
 
-static uint16_t host_machine(void)
+uint16_t sim_host_machine(void)
 {
 #if defined(__x86_64__)
     return LOADER_EM_X86_64;
@@ -44,7 +44,7 @@ void sim_board_configs(const struct board *b, struct hal_stub_config *hc, struct
                         : b->fault_policy == BOARD_FAULT_RESTART ? KERNEL_FAULT_RESTART
                                                                  : KERNEL_FAULT_STOP,
         .fault_restarts = b->fault_restarts,
-        .elf_machine = host_machine(),
+        .elf_machine = sim_host_machine(),
         .kernel_reserved = (size_t)b->ram.kernel_reserved,
         .drv_alarm = b->drivers.alarm,
         .drv_console = b->drivers.console,
@@ -54,6 +54,9 @@ void sim_board_configs(const struct board *b, struct hal_stub_config *hc, struct
         .drv_gpio = b->drivers.gpio_count > 0,
         .drv_rng = b->drivers.rng,
         .drv_ipc = b->drivers.ipc,
+        .drv_app_flash = b->drivers.app_flash,
+        .pressure = b->process.memory_pressure == BOARD_PRESSURE_EVICT ? KERNEL_PRESSURE_EVICT
+                                                                       : KERNEL_PRESSURE_REFUSE,
         .sched_kind =
             b->scheduler.kind == BOARD_SCHED_PRIORITY ? SCHED_PRIORITY : SCHED_ROUND_ROBIN,
     };

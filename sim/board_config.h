@@ -13,4 +13,7 @@
 /* Fills both from b (a validated board). Console output goes to stdout. */
 void sim_board_configs(const struct board *b, struct hal_stub_config *hc, struct kernel_config *kc);
 
+/* The ELF machine (LOADER_EM_*) of the host apps are built for. */
+uint16_t sim_host_machine(void);
+
 #endif /* KSIM_SIM_BOARD_CONFIG_H */

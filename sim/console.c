@@ -34,6 +34,8 @@ static const char *state_text(const struct proc *p)
         return "terminated";
     case PROC_FAULTED:
         return "faulted";
+    case PROC_EVICTED:
+        return "evicted";
     default:
         return "free";
     }

@@ -1,5 +1,6 @@
 /*
- * The ksim command line: `run`, `config --dump`, `--version`, `--help`.
+ * The ksim command line: `run`, `config --dump`, `pack`, `layout`, `--version`,
+ * `--help`.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -10,16 +11,23 @@
 #include <string.h>
 
 #include "board.h"
+#include "cmd_flash.h"
+#include "cmd_layout.h"
 #include "cmd_memmap.h"
+#include "cmd_pack.h"
 #include "cmd_watch.h"
 #include "runner.h"
 
 static const char usage_text[] =
-    "usage: ksim run [options] APP.elf...     run apps on a board\n"
+    "usage: ksim run [options] APP...         run apps (.elf or .tbf) on a board\n"
     "       ksim config --dump [--board FILE] print the effective board configuration\n"
     "       ksim memmap (--svg FILE | --text) [--board FILE] [APP.elf...]  draw the memory map\n"
     "       ksim watch [--build CMD] [--watch PATH] APP.elf|DIR... [-- RUN-OPTIONS]  rebuild and\n"
     "                  rerun on every saved change\n"
+    "       ksim pack APP.elf -o APP.tbf      wrap an app in a Tock Binary Format object\n"
+    "       ksim layout [--board FILE] APP... the process memory blocks the board would build\n"
+    "       ksim flash --image IMG CMD ...    install, list, remove or erase apps in a flash "
+    "image\n"
     "       ksim --version | --help\n"
     "\n"
     "run options:\n"
@@ -35,6 +43,7 @@ static const char usage_text[] =
     "  --press B@S[,B@S...]   press button B at S virtual seconds (released 0.1 s later)\n"
     "  --gpio P=0|1@S[,...]   drive input pin P low or high at S seconds\n"
     "  --seed N               seed of the random-number driver (0..4294967295)\n"
+    "  --flash IMG            boot the apps in this flash image (ksim flash) first\n"
     "\n"
     "exit status: 0 all apps ended with code 0 (or --until came), 1 an app ended with a\n"
     "non-zero code or waits forever, 2 bad input, 3 an app faulted, 4 kernel panic\n";
@@ -65,6 +74,7 @@ struct run_args {
     const char *board_file;
     const char *trace, *trace_filter;
     const char *clock, *isolation, *fault_policy;
+    const char *flash_image;
     bool console;
     int console_port;
     bool until_set;
@@ -194,6 +204,7 @@ static int cmd_run(int argc, char **argv)
         {"press", required_argument, NULL, 'p'},
         {"gpio", required_argument, NULL, 'g'},
         {"seed", required_argument, NULL, 's'},
+        {"flash", required_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -255,6 +266,9 @@ static int cmd_run(int argc, char **argv)
                 return usage_error("--seed: expected an integer 0..4294967295, got '%s'", optarg);
             a.seed_set = true;
             break;
+        case 'F':
+            a.flash_image = optarg;
+            break;
         case 'h':
             fputs(usage_text, stdout);
             return 0;
@@ -266,7 +280,8 @@ static int cmd_run(int argc, char **argv)
     if (!b)
         return SIM_EXIT_PANIC;
     int rc = load_board(b, a.board_file) != 0 ? SIM_EXIT_BAD_INPUT : apply_overrides(b, &a);
-    if (rc == 0 && optind >= argc && b->app_count == 0 && !a.console && !a.console_port)
+    if (rc == 0 && optind >= argc && b->app_count == 0 && !a.console && !a.console_port &&
+        !a.flash_image)
         rc = usage_error("%s", "run: no app given");
     if (rc == 0) {
         struct sim_run_options o = {
@@ -282,6 +297,7 @@ static int cmd_run(int argc, char **argv)
             .console_port = a.console_port,
             .inputs = a.inputs,
             .ninputs = a.ninputs,
+            .flash_image = a.flash_image,
         };
         rc = sim_run(&o);
     }
@@ -344,5 +360,11 @@ int main(int argc, char **argv)
         return cmd_memmap(argc - 1, argv + 1);
     if (strcmp(argv[1], "config") == 0)
         return cmd_config(argc - 1, argv + 1);
+    if (strcmp(argv[1], "pack") == 0)
+        return sim_cmd_pack(argc - 1, argv + 1);
+    if (strcmp(argv[1], "layout") == 0)
+        return sim_cmd_layout(argc - 1, argv + 1);
+    if (strcmp(argv[1], "flash") == 0)
+        return sim_cmd_flash(argc - 1, argv + 1);
     return usage_error("unknown command '%s'", argv[1]);
 }

@@ -9,15 +9,15 @@
 #include <unistd.h>
 
 static int map_region(struct sim_region_map *r, const char *key, uint64_t base, uint64_t size,
-                      int app_prot, const char *file, char *err, size_t errlen)
+                      int app_prot, int fd, const char *file, char *err, size_t errlen)
 {
     r->key = key;
     r->base = (uintptr_t)base;
     r->size = (size_t)size;
     r->app_view = NULL;
     r->kernel_view = NULL;
-    r->fd = memfd_create(key, MFD_CLOEXEC);
-    if (r->fd < 0 || ftruncate(r->fd, (off_t)size) != 0) {
+    r->fd = fd >= 0 ? fd : memfd_create(key, MFD_CLOEXEC);
+    if (r->fd < 0 || (fd < 0 && ftruncate(r->fd, (off_t)size) != 0)) {
         snprintf(err, errlen, "%s: %s: cannot create %llu bytes of backing memory: %s", file, key,
                  (unsigned long long)size, strerror(errno));
         return -1;
@@ -44,26 +44,42 @@ static int map_region(struct sim_region_map *r, const char *key, uint64_t base, 
     return 0;
 }
 
-int sim_memmap_create(struct sim_memmap *m, const struct board *b, const char *board_file,
-                      char *err, size_t errlen)
+int sim_memmap_create_with_flash(struct sim_memmap *m, const struct board *b,
+                                 const char *board_file, int flash_fd, char *err, size_t errlen)
 {
-    /* Isolation off: the app view is open once and never changes again. */
-    int ram_prot =
-        b->isolation == BOARD_ISOLATION_OFF ? PROT_READ | PROT_WRITE | PROT_EXEC : PROT_NONE;
+    /* Isolation off: the app view is open once and never changes again
+     * (flash only readable: apps store through the app flash driver). */
+    bool off = b->isolation == BOARD_ISOLATION_OFF;
+    int ram_prot = off ? PROT_READ | PROT_WRITE | PROT_EXEC : PROT_NONE;
+    int flash_prot = off ? PROT_READ : PROT_NONE;
     memset(m, 0, sizeof(*m));
     m->ram.fd = m->flash.fd = -1;
-    if (map_region(&m->ram, "memory.ram", b->ram.base, b->ram.size, ram_prot, board_file, err,
-                   errlen) != 0 ||
-        map_region(&m->flash, "memory.flash", b->flash.base, b->flash.size, PROT_NONE, board_file,
-                   err, errlen) != 0) {
+    if (map_region(&m->ram, "memory.ram", b->ram.base, b->ram.size, ram_prot, -1, board_file, err,
+                   errlen) != 0) {
+        if (flash_fd >= 0)
+            close(flash_fd);
+        sim_memmap_destroy(m);
+        return -1;
+    }
+    if (map_region(&m->flash, "memory.flash", b->flash.base, b->flash.size, flash_prot, flash_fd,
+                   board_file, err, errlen) != 0) {
         sim_memmap_destroy(m);
         return -1;
     }
     return 0;
 }
 
+int sim_memmap_create(struct sim_memmap *m, const struct board *b, const char *board_file,
+                      char *err, size_t errlen)
+{
+    return sim_memmap_create_with_flash(m, b, board_file, -1, err, errlen);
+}
+
 static void unmap_region(struct sim_region_map *r)
 {
+    /* A flash image file gets what apps stored, durably, before it is closed. */
+    if (r->kernel_view)
+        msync(r->kernel_view, r->size, MS_SYNC);
     if (r->app_view)
         munmap(r->app_view, r->size);
     if (r->kernel_view)

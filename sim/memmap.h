@@ -28,6 +28,13 @@ struct sim_memmap {
 /* Maps RAM and flash. 0, or -1 with a message naming the region in err. */
 int sim_memmap_create(struct sim_memmap *m, const struct board *b, const char *board_file,
                       char *err, size_t errlen);
+/*
+ * The same with flash backed by flash_fd (a flash image file of at least
+ * the board's flash size, or -1 for fresh memory). The map owns flash_fd
+ * from then on, also on failure; its contents reach the file at destroy.
+ */
+int sim_memmap_create_with_flash(struct sim_memmap *m, const struct board *b,
+                                 const char *board_file, int flash_fd, char *err, size_t errlen);
 void sim_memmap_destroy(struct sim_memmap *m);
 
 #endif /* KSIM_SIM_MEMMAP_H */

@@ -14,12 +14,16 @@
 #include <uv.h>
 
 #include "appfile.h"
-#include "board_config.h"
+#include "appload.h"
 #include "console.h"
+#include "ctl.h"
 #include "input.h"
 #include "fault_report.h"
+#include "flash_image.h"
+#include "flashwalk.h"
 #include "hal_stub.h"
 #include "kernel.h"
+#include "machine.h"
 #include "memmap.h"
 #include "trace.h"
 
@@ -71,6 +75,16 @@ static void on_kernel_event(void *ctx, const struct kernel_event *ev)
         fprintf(stderr, "ksim: kernel panic: fault policy 'panic' after process '%s' faulted\n",
                 ev->p->name);
         break;
+    case KEV_EVICT:
+        fprintf(stderr,
+                "ksim: process '%s' (id %u) evicted to make room for '%s' (memory pressure): "
+                "it restarts when RAM is free\n",
+                ev->p->name, ev->p->id, ev->cause ? ev->cause->name : "?");
+        break;
+    case KEV_READMIT:
+        fprintf(stderr, "ksim: process '%s' has RAM again: it restarts from the beginning\n",
+                ev->p->name);
+        break;
     default:
         break;
     }
@@ -87,24 +101,15 @@ static void on_io_change(void *ctx, const char *kind, const char *detail, uint64
 static int setup(struct runner *r, char *err, size_t errlen)
 {
     const struct board *b = r->o->board;
-    if (sim_memmap_create(&r->mem, b, r->o->board_file, err, errlen) != 0)
-        return -1;
-    struct hal_stub_config hc;
-    struct kernel_config kc;
-    sim_board_configs(b, &hc, &kc);
-    r->hal = hal_stub_create(&hc, err, errlen);
-    if (!r->hal)
-        return -1;
-    const struct ks_region ram = {(uintptr_t)b->ram.base, (size_t)b->ram.size,
-                                  r->mem.ram.kernel_view};
-    const struct ks_region flash = {(uintptr_t)b->flash.base, (size_t)b->flash.size,
-                                    r->mem.flash.kernel_view};
-    r->procs = calloc(b->process.max_processes, sizeof(*r->procs));
-    if (!r->procs || kernel_init(&r->kernel, hal_stub_hal(r->hal), &kc, ram, flash, r->procs,
-                                 b->process.max_processes) != 0) {
-        snprintf(err, errlen, "%s: cannot set up the kernel for this board", r->o->board_file);
-        return -1;
+    int flash_fd = -1;
+    if (r->o->flash_image) {
+        flash_fd = flash_image_open_for_run(r->o->flash_image, b->flash.size, err, errlen);
+        if (flash_fd < 0)
+            return -1;
     }
+    if (sim_machine_setup(b, r->o->board_file, flash_fd, &r->mem, &r->hal, &r->kernel, &r->procs,
+                          err, errlen) != 0)
+        return -1;
     r->kernel.on_event = on_kernel_event;
     r->kernel.event_ctx = r;
     if (r->o->trace_path) {
@@ -145,23 +150,17 @@ static int schedule_inputs(struct runner *r)
     return 0;
 }
 
-/* Loads one app as a new process. 0, or -1 with the file, offset and reason in msg. */
+/* Loads one app (ELF or TBF) as a new process. 0, or -1 with the file, field, offset and reason in
+ * msg. */
 static int load_app(struct runner *r, struct app *a, char *msg, size_t cap)
 {
-    struct loader_error le;
+    struct appload_error e;
     if (sim_read_file(a->path, &a->bytes, &a->len, msg, cap) != 0)
         return -1;
     sim_app_name(a->path, a->name, sizeof(a->name));
-    if (kernel_load(&r->kernel, a->name, a->bytes, a->len, &le) >= 0)
+    if (kernel_ctl_load(&r->kernel, a->name, a->bytes, a->len, &e) >= 0)
         return 0;
-    if (le.why == LOADER_NO_ROOM || le.why == LOADER_NONE)
-        snprintf(msg, cap, "%s: not loaded: %s (no free process slot or RAM on board '%s')",
-                 a->path, le.why == LOADER_NONE ? "no room" : loader_why_text(le.why),
-                 r->o->board->name);
-    else
-        snprintf(msg, cap, "%s: offset 0x%llx: %s (value 0x%llx)", a->path,
-                 (unsigned long long)le.offset, loader_why_text(le.why),
-                 (unsigned long long)le.value);
+    sim_appload_message(a->path, &e, r->o->board->name, msg, cap);
     return -1;
 }
 
@@ -175,9 +174,43 @@ static void load_app_or_report(struct runner *r, struct app *a)
     }
 }
 
+/* What the flash walk found: refusals are bad input, an interrupted write only a note. */
+static void on_flash_object(void *ctx, const struct flashwalk_entry *e, int slot,
+                            const struct appload_error *err)
+{
+    struct runner *r = ctx;
+    char where[600], msg[900];
+    snprintf(where, sizeof(where), "%s: app at flash offset 0x%x", r->o->flash_image, e->offset);
+    switch (e->kind) {
+    case FLASHWALK_APP:
+        if (slot >= 0)
+            return;
+        sim_appload_message(where, err, r->o->board->name, msg, sizeof(msg));
+        fprintf(stderr, "ksim: %s\n", msg);
+        r->bad_input = true;
+        break;
+    case FLASHWALK_BROKEN:
+        fprintf(stderr, "ksim: %s: TBF field '%s' at offset 0x%x: %s (value 0x%x); skipped\n",
+                where, tbf_why_field(e->err.why), e->offset + e->err.offset,
+                tbf_why_text(e->err.why), (unsigned)e->err.value);
+        r->bad_input = true;
+        break;
+    case FLASHWALK_INCOMPLETE:
+        fprintf(stderr,
+                "ksim: %s: claims %u bytes, past the end of flash (an interrupted "
+                "write?); the walk ends here\n",
+                where, e->total_size);
+        break;
+    default: /* disabled apps and padding are not started, as on Tock */
+        break;
+    }
+}
+
 static void load_apps(struct runner *r)
 {
     const struct board *b = r->o->board;
+    if (r->o->flash_image) /* flash first, as Tock's kernel finds its apps there */
+        flashwalk_boot(&r->kernel, on_flash_object, r);
     r->napps = b->app_count + r->o->napps;
     r->apps = calloc(r->napps ? r->napps : 1, sizeof(*r->apps));
     if (!r->apps) {
@@ -361,6 +394,10 @@ static bool report_blocked(struct runner *r)
     bool any = false;
     for (unsigned i = 0; i < r->kernel.nprocs; i++) {
         const struct proc *p = &r->procs[i];
+        if (p->state == PROC_EVICTED) {
+            any = true;
+            fprintf(stderr, "ksim: process '%s' was evicted and never got RAM back\n", p->name);
+        }
         if (!proc_is_alive(p))
             continue;
         any = true;
@@ -469,12 +506,10 @@ static void teardown(struct runner *r)
     uv_walk(&r->loop, close_handle, NULL);
     uv_run(&r->loop, UV_RUN_DEFAULT);
     uv_loop_close(&r->loop);
-    hal_stub_destroy(r->hal);
-    sim_memmap_destroy(&r->mem);
+    sim_machine_teardown(&r->mem, r->hal, r->procs);
     for (size_t i = 0; i < r->napps; i++)
         free(r->apps[i].bytes);
     free(r->apps);
-    free(r->procs);
 }
 
 int sim_run(const struct sim_run_options *o)
@@ -521,13 +556,14 @@ int sim_run(const struct sim_run_options *o)
         free(r);
         return SIM_EXIT_BAD_INPUT;
     }
-    if (r->napps == 0 && !r->console)
+    if (r->napps == 0 && !r->console && !o->flash_image)
         fprintf(stderr, "ksim: no apps to run (give app files, or list them under \"apps\" "
                         "in the board file)\n");
     uv_idle_start(&r->idle, on_idle);
     uv_run(&r->loop, UV_RUN_DEFAULT);
     bool blocked = false;
-    if (!r->until_reached && kernel_status(&r->kernel) == KERNEL_IDLE)
+    enum kernel_status end = kernel_status(&r->kernel);
+    if (!r->until_reached && (end == KERNEL_IDLE || end == KERNEL_DONE))
         blocked = report_blocked(r);
     status = exit_status(r, blocked);
     if (r->trace && trace_close(r->trace) != 0) {

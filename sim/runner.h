@@ -61,6 +61,7 @@ struct sim_run_options {
      */
     int (*inspect)(void *ctx, const struct sim_loaded *loaded);
     void *inspect_ctx;
+    const char *flash_image; /* --flash IMG: board flash from this file, its apps booted first */
 };
 
 /* Runs to the end; returns an enum sim_exit. */

@@ -421,6 +421,10 @@ static const char *life_name(uint8_t kind)
         return "process fault";
     case KEV_PANIC:
         return "kernel panic";
+    case KEV_EVICT:
+        return "process evicted";
+    case KEV_READMIT:
+        return "process back in RAM";
     default:
         return "event";
     }

@@ -97,5 +97,6 @@ enum ksim_memop {
 #define KSIM_DRIVER_LOW_LEVEL_DEBUG 0x8u
 #define KSIM_DRIVER_RNG             0x40001u
 #define KSIM_DRIVER_IPC             0x10000u
+#define KSIM_DRIVER_APP_FLASH       0x50000u
 
 #endif /* KSIM_ABI_H */

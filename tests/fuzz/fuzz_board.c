@@ -124,6 +124,7 @@ static const struct raw_field raw_fields[] = {
     RAW(RAW_U32, process.heap_size),
     RAW(RAW_U32, process.grant_size),
     RAW(RAW_U32, process.upcall_queue_len),
+    RAW(RAW_ENUM, process.memory_pressure),
     RAW(RAW_BOOL, drivers.alarm),
     RAW(RAW_BOOL, drivers.console),
     RAW(RAW_BOOL, drivers.low_level_debug),
@@ -133,6 +134,7 @@ static const struct raw_field raw_fields[] = {
     RAW(RAW_BOOL, drivers.rng),
     RAW(RAW_U32, drivers.rng_seed),
     RAW(RAW_BOOL, drivers.ipc),
+    RAW(RAW_BOOL, drivers.app_flash),
     RAW(RAW_SIZE, app_count),
     RAW(RAW_APP, apps),
 };
