@@ -54,6 +54,7 @@ enum kernel_event_kind {
     KEV_SYSCALL,   /* a system call was handled (only when trace_syscalls is set) */
     KEV_UPCALL,    /* an upcall is about to run, or WaitFor returns its arguments */
     KEV_SWITCH,    /* a different process starts running */
+    KEV_UNLOAD,    /* removed: its slot is about to be free (after KEV_EXIT if it was alive) */
 };
 
 struct kernel_event {

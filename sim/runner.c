@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "app_debug.h"
 #include "appfile.h"
 #include "board_config.h"
 #include "console.h"
@@ -45,6 +46,7 @@ struct runner {
     bool stdin_started, stdin_eof;
     uint64_t until_ns;
     struct trace *trace;
+    struct app_debug *debug; /* apps in gdb (NULL: out of memory, no debugging) */
 
     uv_loop_t loop;
     uv_idle_t idle;
@@ -59,6 +61,7 @@ static void on_kernel_event(void *ctx, const struct kernel_event *ev)
     struct runner *r = ctx;
     if (r->trace)
         trace_kernel_event(r->trace, ev, hal_stub_now_ns(r->hal));
+    app_debug_on_event(r->debug, ev);
     switch (ev->kind) {
     case KEV_FAULT:
         fault_report_print(stderr, &r->kernel, r->hal, ev->p);
@@ -105,6 +108,7 @@ static int setup(struct runner *r, char *err, size_t errlen)
         snprintf(err, errlen, "%s: cannot set up the kernel for this board", r->o->board_file);
         return -1;
     }
+    r->debug = app_debug_create(&r->mem, r->hal, b->process.max_processes);
     r->kernel.on_event = on_kernel_event;
     r->kernel.event_ctx = r;
     if (r->o->trace_path) {
@@ -469,6 +473,8 @@ static void teardown(struct runner *r)
     uv_walk(&r->loop, close_handle, NULL);
     uv_run(&r->loop, UV_RUN_DEFAULT);
     uv_loop_close(&r->loop);
+    app_debug_destroy(r->debug); /* before the memory the apps' code lived in goes */
+    r->debug = NULL;
     hal_stub_destroy(r->hal);
     sim_memmap_destroy(&r->mem);
     for (size_t i = 0; i < r->napps; i++)

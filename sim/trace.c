@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TRACE_CHUNK   4096 /* records converted and written together */
-#define FILTER_MAX    16
-#define TRACE_PID     1
-#define KERNEL_TID    0
-#define NAME_MAX_LEN  PROC_NAME_MAX
+#define TRACE_CHUNK  4096 /* records converted and written together */
+#define FILTER_MAX   16
+#define TRACE_PID    1
+#define KERNEL_TID   0
+#define NAME_MAX_LEN PROC_NAME_MAX
 
 enum rec_kind { REC_SYSCALL, REC_UPCALL, REC_SWITCH, REC_LIFE, REC_INSTANT };
 
@@ -25,8 +25,8 @@ struct rec {
     uint32_t proc_id;
     uint32_t cls;
     uintptr_t in[4], out[4];
-    char name[NAME_MAX_LEN];  /* process name, or the instant's name */
-    char detail[48];          /* instant detail, fault text */
+    char name[NAME_MAX_LEN]; /* process name, or the instant's name */
+    char detail[48];         /* instant detail, fault text */
 };
 
 struct trace {
@@ -100,8 +100,8 @@ static void metadata(struct trace *t, const char *what, int tid, const char *nam
     write_json(t, e);
 }
 
-struct trace *trace_open(const char *path, const char *filter, const char *board_name,
-                         char *err, size_t errlen)
+struct trace *trace_open(const char *path, const char *filter, const char *board_name, char *err,
+                         size_t errlen)
 {
     struct trace *t = calloc(1, sizeof(*t));
     char label[160];
@@ -270,6 +270,8 @@ static const char *life_name(uint8_t kind)
         return "process fault";
     case KEV_PANIC:
         return "kernel panic";
+    case KEV_UNLOAD:
+        return "process unload";
     default:
         return "event";
     }
@@ -317,8 +319,8 @@ static struct rec *next_rec(struct trace *t)
 
 static void fill_upcall(struct rec *r, const struct upcall_event *u)
 {
-    snprintf(r->detail, sizeof(r->detail), "driver 0x%x upcall %u (0x%lx, 0x%lx, 0x%lx)",
-             u->driver, u->number, (unsigned long)u->args[0], (unsigned long)u->args[1],
+    snprintf(r->detail, sizeof(r->detail), "driver 0x%x upcall %u (0x%lx, 0x%lx, 0x%lx)", u->driver,
+             u->number, (unsigned long)u->args[0], (unsigned long)u->args[1],
              (unsigned long)u->args[2]);
 }
 
