@@ -8,6 +8,9 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+
+#define GDB_JIT_TRACER_RECHECK_S 0.5
 
 /* Actions, in the numbering gdb expects. */
 enum { JIT_NOACTION = 0, JIT_REGISTER = 1, JIT_UNREGISTER = 2 };
@@ -71,7 +74,7 @@ void gdb_jit_unregister(struct gdb_jit_entry *e)
     e->next = e->prev = NULL;
 }
 
-bool gdb_jit_debugger_attached(void)
+static bool read_tracer_pid(void)
 {
     char line[128];
     long tracer = 0;
@@ -83,4 +86,23 @@ bool gdb_jit_debugger_attached(void)
             break;
     fclose(f);
     return tracer != 0;
+}
+
+/*
+ * Asking the host costs about 20 us, a tenth of a process restart; a person
+ * attaches a debugger, so an answer half a second old is as good.
+ */
+bool gdb_jit_debugger_attached(void)
+{
+    static bool asked, attached;
+    static struct timespec when;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+    double age = (double)(now.tv_sec - when.tv_sec) + (now.tv_nsec - when.tv_nsec) / 1e9;
+    if (!asked || age > GDB_JIT_TRACER_RECHECK_S || age < 0) {
+        attached = read_tracer_pid();
+        asked = true;
+        when = now;
+    }
+    return attached;
 }

@@ -30,7 +30,8 @@ void gdb_jit_register(struct gdb_jit_entry *e, const uint8_t *object, size_t siz
 /* Removes e from the list and tells the debugger; nothing if not registered. */
 void gdb_jit_unregister(struct gdb_jit_entry *e);
 
-/* True when a debugger (any ptrace tracer) is attached to ksim now. */
+/* True when a debugger (any ptrace tracer) is attached to ksim (checked at
+ * most every half second). */
 bool gdb_jit_debugger_attached(void);
 
 #endif /* KSIM_SIM_GDB_JIT_H */
