@@ -21,6 +21,7 @@ static int unit_bounds(struct rebase *rb, struct rb_section *s, struct dw_cursor
                        unsigned *offset_size, uint64_t *end)
 {
     uint64_t start = c->pos, len = dw_initial_length(c, offset_size);
+    *end = start;
     if (c->bad || len > c->end - c->pos)
         return rb_fail(rb, ELF_REBASE_BAD_DWARF, s, start,
                        "unit length runs past the section's end");
@@ -41,6 +42,7 @@ static int line_header(struct rebase *rb, struct dw_cursor *c, struct line_heade
 {
     uint64_t start = c->pos;
     unsigned offset_size;
+    *h = (struct line_header){0};
     if (unit_bounds(rb, &rb->line, c, &offset_size, &h->end) != 0)
         return -1;
     c->end = h->end;
@@ -268,7 +270,7 @@ static int eh_cie_encoding(struct rebase *rb, uint64_t cie, uint8_t *enc)
 static int eh_fde(struct rebase *rb, uint64_t id_at, uint64_t id, uint64_t end)
 {
     struct rb_section *s = &rb->eh_frame;
-    uint8_t enc;
+    uint8_t enc = 0;
     if (id > id_at)
         return rb_fail(rb, ELF_REBASE_BAD_DWARF, s, id_at, "CIE pointer before the section");
     if (eh_cie_encoding(rb, id_at - id, &enc) != 0)
