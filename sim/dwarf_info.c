@@ -1,9 +1,9 @@
 /*
  * Rebasing .debug_info: every DIE of every unit is decoded through its
  * abbreviation, so each attribute's form says where the addresses are:
- * DW_FORM_addr values, DW_OP_addr inside location expressions, and the
- * range and location lists the DIEs point at (.debug_rnglists and
- * .debug_loclists, or .debug_ranges and .debug_loc before DWARF 5).
+ * DW_FORM_addr values, DW_OP_addr inside location expressions
+ * (dwarf_expr.c), and the range and location lists the DIEs point at
+ * (dwarf_lists.c).
  * Addresses reached through indexes (DW_FORM_addrx...) live in .debug_addr,
  * which dwarf_tables.c rebases as a whole. A form, operation or list entry
  * this file does not know is refused: skipping it would lose track of
@@ -94,31 +94,18 @@ enum {
     AT_GNU_CALL_SITE_TARGET_CLOBBERED = 0x2114,
 };
 
-#define MAX_EXPR_DEPTH 8 /* DW_OP_entry_value nests expressions */
-
 struct abbrev {
     uint64_t code;
     uint64_t specs; /* offset in .debug_abbrev of its (attribute, form) pairs */
 };
 
-/* A list a DIE points at; lists are rebased once the unit's bases are known. */
-struct list_ref {
-    bool range;   /* a range list, else a location list */
-    bool indexed; /* DW_FORM_rnglistx / loclistx: an index, else an offset */
-    uint64_t value;
-    uint64_t at; /* .debug_info offset of the attribute, for messages */
-};
-
 struct unit {
+    struct rb_unit h; /* what its expressions and lists need */
     uint64_t start, end;
-    unsigned version, addr_size, offset_size;
     struct abbrev *abbrevs;
     size_t nabbrevs;
     bool in_unit_die;
-    uint64_t low_pc; /* the unit DIE's DW_AT_low_pc as linked (base of its lists) */
-    uint64_t rnglists_base, loclists_base;
-    bool has_rnglists_base, has_loclists_base;
-    struct list_ref *refs;
+    struct rb_list_ref *refs; /* rebased once the unit DIE's bases are known */
     size_t nrefs, refs_cap;
 };
 
@@ -164,317 +151,11 @@ static bool block_is_expression(uint64_t at)
                (at >= AT_GNU_CALL_SITE_VALUE && at <= AT_GNU_CALL_SITE_TARGET_CLOBBERED);
     }
 }
-
-/* --- expressions --------------------------------------------------------------- */
-
-static int expression(struct rebase *rb, struct rb_section *s, const struct unit *u,
-                      struct dw_cursor c, unsigned depth);
-
-/* Bytes of fixed operands an operation has, or -1 when it needs decoding. */
-static int fixed_operands(uint8_t op, const struct unit *u)
-{
-    if ((op >= 0x30 && op <= 0x6f) || (op >= 0x12 && op <= 0x14) || (op >= 0x16 && op <= 0x22) ||
-        (op >= 0x24 && op <= 0x27) || (op >= 0x29 && op <= 0x2e))
-        return 0; /* literals, registers, stack and arithmetic operations */
-    switch (op) {
-    case 0x06: /* deref */
-    case 0x96: /* nop */
-    case 0x97: /* push_object_address */
-    case 0x9b: /* form_tls_address */
-    case 0x9c: /* call_frame_cfa */
-    case 0x9f: /* stack_value */
-    case 0xe0: /* GNU_push_tls_address */
-    case 0xf0: /* GNU_uninit */
-        return 0;
-    case 0x08: /* const1u */
-    case 0x09: /* const1s */
-    case 0x15: /* pick */
-    case 0x94: /* deref_size */
-    case 0x95: /* xderef_size */
-        return 1;
-    case 0x0a: /* const2u */
-    case 0x0b: /* const2s */
-    case 0x28: /* bra */
-    case 0x2f: /* skip */
-    case 0x98: /* call2 */
-        return 2;
-    case 0x0c: /* const4u */
-    case 0x0d: /* const4s */
-    case 0x99: /* call4 */
-    case 0xfa: /* GNU_parameter_ref */
-        return 4;
-    case 0x0e: /* const8u */
-    case 0x0f: /* const8s */
-        return 8;
-    case 0x9a: /* call_ref */
-    case 0xfd: /* GNU_variable_value */
-        return u->version == 2 ? (int)u->addr_size : (int)u->offset_size;
-    default:
-        return -1;
-    }
-}
-
-/* Skips the operands of an operation that fixed_operands does not size. */
-static int decoded_operands(struct rebase *rb, struct rb_section *s, const struct unit *u,
-                            struct dw_cursor *c, uint8_t op, unsigned depth)
-{
-    uint64_t op_at = c->pos - 1;
-    if (op >= 0x70 && op <= 0x8f) { /* breg0..31 */
-        dw_sleb(c);
-        return 0;
-    }
-    switch (op) {
-    case 0x10: /* constu */
-    case 0x11: /* consts */
-    case 0x23: /* plus_uconst */
-    case 0x90: /* regx */
-    case 0x91: /* fbreg */
-    case 0x93: /* piece */
-    case 0xa1: /* addrx */
-    case 0xa2: /* constx */
-    case 0xa8: /* convert */
-    case 0xa9: /* reinterpret */
-    case 0xf7: /* GNU_convert */
-    case 0xf9: /* GNU_reinterpret */
-    case 0xfb: /* GNU_addr_index */
-    case 0xfc: /* GNU_const_index */
-        dw_uleb(c);
-        return 0;
-    case 0x92: /* bregx */
-    case 0x9d: /* bit_piece */
-    case 0xa5: /* regval_type */
-    case 0xf5: /* GNU_regval_type */
-        dw_uleb(c);
-        dw_uleb(c);
-        return 0;
-    case 0x9e: /* implicit_value */
-        dw_skip(c, dw_uleb(c));
-        return 0;
-    case 0xa0: /* implicit_pointer */
-    case 0xf2: /* GNU_implicit_pointer */
-        dw_skip(c, u->version == 2 ? u->addr_size : u->offset_size);
-        dw_sleb(c);
-        return 0;
-    case 0xa3: /* entry_value */
-    case 0xf3: /* GNU_entry_value */
-        return expression(rb, s, u, dw_sub(c, dw_uleb(c)), depth + 1);
-    case 0xa4: /* const_type */
-    case 0xf4: /* GNU_const_type */
-        dw_uleb(c);
-        dw_skip(c, dw_u8(c));
-        return 0;
-    case 0xa6: /* deref_type */
-    case 0xa7: /* xderef_type */
-    case 0xf6: /* GNU_deref_type */
-        dw_u8(c);
-        dw_uleb(c);
-        return 0;
-    default:
-        return rb_fail(rb, ELF_REBASE_UNSUPPORTED, s, op_at,
-                       "DWARF expression operation 0x%02x not handled", op);
-    }
-}
-
-/* Walks one expression in c, moving each DW_OP_addr operand. */
-static int expression(struct rebase *rb, struct rb_section *s, const struct unit *u,
-                      struct dw_cursor c, unsigned depth)
-{
-    if (depth > MAX_EXPR_DEPTH)
-        return rb_fail(rb, ELF_REBASE_BAD_DWARF, s, c.pos, "expressions nested too deep");
-    while (!c.bad && c.pos < c.end) {
-        uint8_t op = dw_u8(&c);
-        int n = fixed_operands(op, u);
-        if (op == 0x03) { /* addr */
-            if (dw_has(&c, u->addr_size) && rb_fix(rb, s, c.pos, u->addr_size) != 0)
-                return -1;
-            dw_skip(&c, u->addr_size);
-        } else if (n >= 0) {
-            dw_skip(&c, (uint64_t)n);
-        } else if (decoded_operands(rb, s, u, &c, op, depth) != 0) {
-            return -1;
-        }
-    }
-    if (c.bad)
-        return rb_fail(rb, ELF_REBASE_BAD_DWARF, s, c.pos, "expression runs past its length");
-    return 0;
-}
-
-/* --- range and location lists ------------------------------------------------ */
-
-/* A counted expression in a DWARF 5 location list: ULEB length, then the expression. */
-static int counted_expression(struct rebase *rb, struct rb_section *s, const struct unit *u,
-                              struct dw_cursor *c)
-{
-    struct dw_cursor e = dw_sub(c, dw_uleb(c));
-    return c->bad ? 0 : expression(rb, s, u, e, 0);
-}
-
-/*
- * Entry kinds of DWARF 5 lists. The two kinds of list share the first five
- * and number the rest differently (location lists have default_location).
- */
-enum list_kind {
-    LK_END,
-    LK_BASEX,     /* base_addressx: index */
-    LK_INDEXED,   /* startx_endx, startx_length: indexes or lengths only */
-    LK_OFFSETS,   /* offset_pair: relative to the base, they stay */
-    LK_DEFAULT,   /* default_location: only the expression */
-    LK_BASE,      /* base_address: address */
-    LK_START_END, /* start_end: two addresses */
-    LK_START_LEN, /* start_length: address, length */
-    LK_VIEW_PAIR, /* GNU view pair (location lists): two numbers, no expression */
-    LK_UNKNOWN,
-};
-
-static enum list_kind list_kind(uint8_t k, bool range)
-{
-    static const enum list_kind ranges[] = {LK_END,     LK_BASEX, LK_INDEXED,   LK_INDEXED,
-                                            LK_OFFSETS, LK_BASE,  LK_START_END, LK_START_LEN};
-    static const enum list_kind locs[] = {LK_END,       LK_BASEX,    LK_INDEXED, LK_INDEXED,
-                                          LK_OFFSETS,   LK_DEFAULT,  LK_BASE,    LK_START_END,
-                                          LK_START_LEN, LK_VIEW_PAIR};
-    if (range)
-        return k < sizeof(ranges) / sizeof(ranges[0]) ? ranges[k] : LK_UNKNOWN;
-    return k < sizeof(locs) / sizeof(locs[0]) ? locs[k] : LK_UNKNOWN;
-}
-
-/* One DWARF 5 list at c. Offset pairs are relative to a base and stay. */
-static int list_v5(struct rebase *rb, struct rb_section *s, const struct unit *u,
-                   struct dw_cursor c, bool range)
-{
-    unsigned a = u->addr_size;
-    for (;;) {
-        uint64_t at = c.pos;
-        uint8_t k = dw_u8(&c);
-        enum list_kind kind = list_kind(k, range);
-        bool has_expr = !range;
-        if (c.bad || kind == LK_END)
-            break;
-        switch (kind) {
-        case LK_BASEX:
-            dw_uleb(&c);
-            has_expr = false;
-            break;
-        case LK_INDEXED:
-        case LK_OFFSETS:
-            dw_uleb(&c);
-            dw_uleb(&c);
-            break;
-        case LK_VIEW_PAIR:
-            dw_uleb(&c);
-            dw_uleb(&c);
-            has_expr = false;
-            break;
-        case LK_BASE:
-            if (dw_has(&c, a) && rb_fix(rb, s, c.pos, a) != 0)
-                return -1;
-            dw_skip(&c, a);
-            has_expr = false;
-            break;
-        case LK_START_END:
-            if (dw_has(&c, 2u * a) &&
-                (rb_fix(rb, s, c.pos, a) != 0 || rb_fix(rb, s, c.pos + a, a) != 0))
-                return -1;
-            dw_skip(&c, 2u * a);
-            break;
-        case LK_START_LEN:
-            if (dw_has(&c, a) && rb_fix(rb, s, c.pos, a) != 0)
-                return -1;
-            dw_skip(&c, a);
-            dw_uleb(&c);
-            break;
-        case LK_DEFAULT:
-            break;
-        default:
-            return rb_fail(rb, ELF_REBASE_UNSUPPORTED, s, at, "%s list entry kind 0x%02x",
-                           range ? "range" : "location", k);
-        }
-        if (has_expr && !c.bad && counted_expression(rb, s, u, &c) != 0)
-            return -1;
-    }
-    if (c.bad)
-        return rb_fail(rb, ELF_REBASE_BAD_DWARF, s, c.pos, "list runs past the section's end");
-    return 0;
-}
-
-/*
- * One list before DWARF 5: address pairs relative to the unit's base, ended
- * by (0, 0); a pair whose start is all ones selects a new base. A base that
- * lies in the image moves itself, so the pairs after it stay; after a base
- * outside the image (0, as gcc writes for units spread over sections) the
- * pairs are absolute and move themselves.
- */
-static int list_v4(struct rebase *rb, struct rb_section *s, const struct unit *u,
-                   struct dw_cursor c, bool range)
-{
-    unsigned a = u->addr_size;
-    uint64_t all_ones = a == 8 ? ~(uint64_t)0 : (((uint64_t)1 << (8 * a)) - 1);
-    bool base_moves = rb_in_image(rb, u->low_pc);
-    while (!c.bad) {
-        uint64_t at = c.pos;
-        uint64_t start = dw_un(&c, a), end = dw_un(&c, a);
-        if (c.bad || (start == 0 && end == 0))
-            break;
-        if (start == all_ones) {
-            base_moves = rb_in_image(rb, end);
-            if (rb_fix(rb, s, at + a, a) != 0)
-                return -1;
-            continue;
-        }
-        if (!base_moves && (rb_fix(rb, s, at, a) != 0 || rb_fix(rb, s, at + a, a) != 0))
-            return -1;
-        if (!range && expression(rb, s, u, dw_sub(&c, dw_u16(&c)), 0) != 0)
-            return -1;
-    }
-    if (c.bad)
-        return rb_fail(rb, ELF_REBASE_BAD_DWARF, s, c.pos, "list runs past the section's end");
-    return 0;
-}
-
-/* The section offset of list `index` through the unit's offset table (DWARF 5). */
-static int list_offset_from_index(struct rebase *rb, struct rb_section *s, const struct unit *u,
-                                  const struct list_ref *r, uint64_t base, bool has_base,
-                                  uint64_t *offset)
-{
-    if (!has_base)
-        return rb_fail(rb, ELF_REBASE_UNSUPPORTED, &rb->info, r->at,
-                       "list index without DW_AT_rnglists_base or DW_AT_loclists_base");
-    struct dw_cursor c = dw_cursor_make(s->data, base, s->size);
-    dw_skip(&c, r->value * u->offset_size);
-    uint64_t rel = dw_un(&c, u->offset_size);
-    if (c.bad || r->value > s->size)
-        return rb_fail(rb, ELF_REBASE_BAD_DWARF, &rb->info, r->at, "list index %llu out of range",
-                       (unsigned long long)r->value);
-    *offset = base + rel;
-    return 0;
-}
-
-static int rebase_list(struct rebase *rb, const struct unit *u, const struct list_ref *r)
-{
-    bool v5 = u->version >= 5;
-    struct rb_section *s =
-        r->range ? (v5 ? &rb->rnglists : &rb->ranges) : (v5 ? &rb->loclists : &rb->loc);
-    uint64_t offset = r->value;
-    if (!s->data)
-        return rb_fail(rb, ELF_REBASE_BAD_DWARF, &rb->info, r->at,
-                       "points into a list section the file does not have");
-    if (r->indexed && list_offset_from_index(
-                          rb, s, u, r, r->range ? u->rnglists_base : u->loclists_base,
-                          r->range ? u->has_rnglists_base : u->has_loclists_base, &offset) != 0)
-        return -1;
-    if (offset >= s->size)
-        return rb_fail(rb, ELF_REBASE_BAD_DWARF, &rb->info, r->at,
-                       "list offset 0x%llx past the end of %s", (unsigned long long)offset,
-                       s->name);
-    struct dw_cursor c = dw_cursor_make(s->data, offset, s->size);
-    return v5 ? list_v5(rb, s, u, c, r->range) : list_v4(rb, s, u, c, r->range);
-}
-
-static int add_list_ref(struct rebase *rb, struct unit *u, struct list_ref r)
+static int add_list_ref(struct rebase *rb, struct unit *u, struct rb_list_ref r)
 {
     if (u->nrefs == u->refs_cap) {
         size_t cap = u->refs_cap ? u->refs_cap * 2 : 64;
-        struct list_ref *grown = realloc(u->refs, cap * sizeof(*grown));
+        struct rb_list_ref *grown = realloc(u->refs, cap * sizeof(*grown));
         if (!grown)
             return rb_fail(rb, ELF_REBASE_NO_MEMORY, NULL, 0, "out of memory");
         u->refs = grown;
@@ -573,9 +254,9 @@ static int fixed_form_size(uint64_t form, const struct unit *u)
     case FORM_STRP_SUP:
     case FORM_GNU_REF_ALT:
     case FORM_GNU_STRP_ALT:
-        return (int)u->offset_size;
+        return (int)u->h.offset_size;
     case FORM_REF_ADDR:
-        return u->version == 2 ? (int)u->addr_size : (int)u->offset_size;
+        return u->h.version == 2 ? (int)u->h.addr_size : (int)u->h.offset_size;
     default:
         return -1;
     }
@@ -585,13 +266,13 @@ static int fixed_form_size(uint64_t form, const struct unit *u)
 static int note_list(struct rebase *rb, struct unit *u, uint64_t at, uint64_t form, uint64_t value,
                      uint64_t attr_at)
 {
-    bool range = at == AT_RANGES || (at == AT_START_SCOPE && u->version >= 4);
-    bool offset_form =
-        form == FORM_SEC_OFFSET || (u->version <= 3 && (form == FORM_DATA4 || form == FORM_DATA8));
+    bool range = at == AT_RANGES || (at == AT_START_SCOPE && u->h.version >= 4);
+    bool offset_form = form == FORM_SEC_OFFSET ||
+                       (u->h.version <= 3 && (form == FORM_DATA4 || form == FORM_DATA8));
     bool indexed = form == FORM_RNGLISTX || form == FORM_LOCLISTX;
     if (!(range || is_location_attr(at)) || !(offset_form || indexed))
         return 0;
-    return add_list_ref(rb, u, (struct list_ref){range, indexed, value, attr_at});
+    return add_list_ref(rb, u, (struct rb_list_ref){range, indexed, value, attr_at});
 }
 
 /* The value of a unit DIE attribute that later decoding depends on. */
@@ -600,14 +281,14 @@ static void note_unit_attr(struct unit *u, uint64_t at, uint64_t value)
     if (!u->in_unit_die)
         return;
     if (at == AT_LOW_PC)
-        u->low_pc = value;
+        u->h.low_pc = value;
     if (at == AT_RNGLISTS_BASE) {
-        u->rnglists_base = value;
-        u->has_rnglists_base = true;
+        u->h.rnglists_base = value;
+        u->h.has_rnglists_base = true;
     }
     if (at == AT_LOCLISTS_BASE) {
-        u->loclists_base = value;
-        u->has_loclists_base = true;
+        u->h.loclists_base = value;
+        u->h.has_loclists_base = true;
     }
 }
 
@@ -618,10 +299,10 @@ static int attribute(struct rebase *rb, struct unit *u, struct dw_cursor *c, uin
     int size = fixed_form_size(form, u);
     switch (form) {
     case FORM_ADDR:
-        note_unit_attr(u, at, dw_un(c, u->addr_size));
-        return c->bad ? 0 : rb_fix(rb, &rb->info, attr_at, u->addr_size);
+        note_unit_attr(u, at, dw_un(c, u->h.addr_size));
+        return c->bad ? 0 : rb_fix(rb, &rb->info, attr_at, u->h.addr_size);
     case FORM_EXPRLOC:
-        return expression(rb, &rb->info, u, dw_sub(c, dw_uleb(c)), 0);
+        return rb_expression(rb, &rb->info, &u->h, dw_sub(c, dw_uleb(c)), 0);
     case FORM_BLOCK1:
     case FORM_BLOCK2:
     case FORM_BLOCK4:
@@ -631,7 +312,7 @@ static int attribute(struct rebase *rb, struct unit *u, struct dw_cursor *c, uin
                        : form == FORM_BLOCK4 ? dw_un(c, 4)
                                              : dw_uleb(c);
         struct dw_cursor b = dw_sub(c, len);
-        return block_is_expression(at) && !c->bad ? expression(rb, &rb->info, u, b, 0) : 0;
+        return block_is_expression(at) && !c->bad ? rb_expression(rb, &rb->info, &u->h, b, 0) : 0;
     }
     case FORM_STRING:
         while (!c->bad && dw_u8(c) != 0)
@@ -653,7 +334,7 @@ static int attribute(struct rebase *rb, struct unit *u, struct dw_cursor *c, uin
         value = dw_uleb(c);
         break;
     case FORM_SEC_OFFSET:
-        value = dw_un(c, u->offset_size);
+        value = dw_un(c, u->h.offset_size);
         break;
     case FORM_INDIRECT:
         if (indirect)
@@ -703,31 +384,31 @@ static int die(struct rebase *rb, struct unit *u, struct dw_cursor *c)
 /* Reads a unit header; c moves to its first DIE. */
 static int unit_header(struct rebase *rb, struct unit *u, struct dw_cursor *c)
 {
-    uint64_t len = dw_initial_length(c, &u->offset_size);
+    uint64_t len = dw_initial_length(c, &u->h.offset_size);
     u->end = c->pos + len;
     if (c->bad || len > c->end - c->pos)
         return rb_fail(rb, ELF_REBASE_BAD_DWARF, &rb->info, u->start,
                        "unit length runs past the section's end");
     c->end = u->end;
-    u->version = dw_u16(c);
+    u->h.version = dw_u16(c);
     uint64_t abbrev_off;
     uint8_t type = 1; /* DW_UT_compile */
-    if (u->version >= 5) {
+    if (u->h.version >= 5) {
         type = dw_u8(c);
-        u->addr_size = dw_u8(c);
-        abbrev_off = dw_un(c, u->offset_size);
+        u->h.addr_size = dw_u8(c);
+        abbrev_off = dw_un(c, u->h.offset_size);
     } else {
-        abbrev_off = dw_un(c, u->offset_size);
-        u->addr_size = dw_u8(c);
+        abbrev_off = dw_un(c, u->h.offset_size);
+        u->h.addr_size = dw_u8(c);
     }
-    if (u->version < 2 || u->version > 5)
+    if (u->h.version < 2 || u->h.version > 5)
         return rb_fail(rb, ELF_REBASE_UNSUPPORTED, &rb->info, u->start, "DWARF version %u",
-                       u->version);
-    if (u->addr_size != 8 && u->addr_size != 4)
+                       u->h.version);
+    if (u->h.addr_size != 8 && u->h.addr_size != 4)
         return rb_fail(rb, ELF_REBASE_UNSUPPORTED, &rb->info, u->start, "address size %u",
-                       u->addr_size);
+                       u->h.addr_size);
     if (type == 2 || type == 6) /* type units: signature and type offset */
-        dw_skip(c, 8u + u->offset_size);
+        dw_skip(c, 8u + u->h.offset_size);
     else if (type == 4 || type == 5) /* skeleton and split units: their id */
         dw_skip(c, 8);
     else if (type != 1 && type != 3)
@@ -748,7 +429,7 @@ static int one_unit(struct rebase *rb, struct unit *u, struct dw_cursor c)
         u->in_unit_die = false;
     }
     for (size_t i = 0; i < u->nrefs; i++)
-        if (rebase_list(rb, u, &u->refs[i]) != 0)
+        if (rb_list(rb, &u->h, &u->refs[i]) != 0)
             return -1;
     return 0;
 }
@@ -761,7 +442,7 @@ int rb_debug_info(struct rebase *rb)
         return 0;
     for (uint64_t pos = 0; rc == 0 && pos < rb->info.size; pos = u.end) {
         struct abbrev *abbrevs = u.abbrevs;
-        struct list_ref *refs = u.refs;
+        struct rb_list_ref *refs = u.refs;
         size_t refs_cap = u.refs_cap;
         u = (struct unit){.start = pos, .abbrevs = abbrevs, .refs = refs, .refs_cap = refs_cap};
         rc = one_unit(rb, &u, dw_cursor_make(rb->info.data, pos, rb->info.size));

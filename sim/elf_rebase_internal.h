@@ -1,8 +1,9 @@
 /*
  * What the parts of the rebaser share: the sections of the copy, the
  * address rule, and how a part reports a refusal. elf_rebase.c owns the ELF
- * level; dwarf_info.c the DIEs, expressions and location and range lists;
- * dwarf_tables.c the line programs and the other address tables.
+ * level; dwarf_info.c the DIEs; dwarf_expr.c the expressions; dwarf_lists.c
+ * the range and location lists; dwarf_tables.c the line programs and the
+ * other address tables.
  */
 #ifndef KSIM_SIM_ELF_REBASE_INTERNAL_H
 #define KSIM_SIM_ELF_REBASE_INTERNAL_H
@@ -58,6 +59,32 @@ int rb_fix(struct rebase *rb, struct rb_section *s, uint64_t off, unsigned width
 /* Records a refusal: "SECTION offset 0xOFF: WHAT". Returns -1. */
 int rb_fail(struct rebase *rb, enum elf_rebase_err err, const struct rb_section *s, uint64_t off,
             const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* What decoding a unit's expressions and lists needs from its header and unit DIE. */
+struct rb_unit {
+    unsigned version, addr_size, offset_size;
+    uint64_t low_pc; /* the unit DIE's DW_AT_low_pc as linked (the base of its lists) */
+    uint64_t rnglists_base, loclists_base;
+    bool has_rnglists_base, has_loclists_base;
+};
+
+/* A list a DIE points at. */
+struct rb_list_ref {
+    bool range;   /* a range list, else a location list */
+    bool indexed; /* DW_FORM_rnglistx / loclistx: an index, else an offset */
+    uint64_t value;
+    uint64_t at; /* .debug_info offset of the attribute, for messages */
+};
+
+/*
+ * Walks the expression in c (of unit u, inside section s), moving each
+ * DW_OP_addr operand; depth counts nested expressions. 0 or -1.
+ */
+int rb_expression(struct rebase *rb, struct rb_section *s, const struct rb_unit *u,
+                  struct dw_cursor c, unsigned depth);
+
+/* Rebases the list r points at, once the unit's bases are known. 0 or -1. */
+int rb_list(struct rebase *rb, const struct rb_unit *u, const struct rb_list_ref *r);
 
 /* The parts; each returns 0 or -1 with the refusal recorded. */
 int rb_debug_info(struct rebase *rb);
