@@ -6,6 +6,8 @@
 #define _GNU_SOURCE
 #include "gdb_jit.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -35,13 +37,22 @@ __attribute__((noinline, used)) void __jit_debug_register_code(void)
     __asm__ volatile("" ::: "memory");
 }
 
+/*
+ * Signals are held off while the debugger looks: a signal handled at the
+ * breakpoint (ksim's preemption tick, passed on silently) returns to it,
+ * the debugger sees a second hit, and gdb registers the entry twice.
+ */
 static void notify(struct gdb_jit_entry *e, uint32_t action)
 {
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
     __jit_debug_descriptor.relevant_entry = e;
     __jit_debug_descriptor.action_flag = action;
     __jit_debug_register_code();
     __jit_debug_descriptor.action_flag = JIT_NOACTION;
     __jit_debug_descriptor.relevant_entry = NULL;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 void gdb_jit_register(struct gdb_jit_entry *e, const uint8_t *object, size_t size)

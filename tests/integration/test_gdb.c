@@ -49,7 +49,7 @@ static int source_line(const char *file, const char *text)
  * on `ksim run` with the ksim arguments in run (NULL-ended). Its standard
  * output and error, together.
  */
-static char *gdb_session(const char *const *cmds, const char *const *run)
+static char *gdb_session_in(const char *const *cmds, const char *const *run, const char *input)
 {
     const char *argv[80];
     size_t n = 0;
@@ -72,14 +72,14 @@ static char *gdb_session(const char *const *cmds, const char *const *run)
     for (; *run && n < 79; run++)
         argv[n++] = *run;
     argv[n] = NULL;
-    struct ksim_result r = run_command(argv, NULL);
+    struct ksim_result r = run_command(argv, input);
     char *all = NULL;
     cr_assert(asprintf(&all, "%s\n%s", r.out, r.err) > 0);
     ksim_result_free(&r);
     return all;
 }
 
-#define GDB(cmds, ...) gdb_session(cmds, (const char *const[]){__VA_ARGS__, NULL})
+#define GDB(cmds, ...) gdb_session_in(cmds, (const char *const[]){__VA_ARGS__, NULL}, NULL)
 
 static void assert_has(const char *out, const char *what)
 {
@@ -159,5 +159,31 @@ Test(gdb, a_fault_stops_at_the_faulting_line_then_ksim_reports_it)
              line);
     assert_has(out, where);
     assert_has(out, "process 'fault_null' (id 0) faulted: memory access violation");
+    free(out);
+}
+
+/* Rows (entry, object address, size) of the first `maint info jit` table in out. */
+static int jit_rows(const char *out)
+{
+    const char *p = strstr(out, "jit_code_entry address");
+    unsigned long long entry, object, size;
+    int rows = 0;
+    cr_assert(p, "no `maint info jit` table:\n%s", out);
+    for (p = strchr(p, '\n'); p && sscanf(p + 1, "0x%llx 0x%llx %llu", &entry, &object, &size) == 3;
+         p = strchr(p + 1, '\n'))
+        rows++;
+    return rows;
+}
+
+Test(gdb, an_app_unloaded_from_the_console_leaves_gdb)
+{
+    static const char *const cmds[] = {"break kernel_ctl_unload", "run", "maint info jit", "finish",
+                                       "maint info jit",          NULL};
+    const char *const run[] = {"--console", app_path("sleep"), app_path("hello"), NULL};
+    char *out = gdb_session_in(cmds, run, "unload 0\nquit\n");
+    const char *after = strstr(out, "Value returned is");
+    cr_assert(after, "finish did not return:\n%s", out);
+    cr_assert_eq(jit_rows(out), 2, "both apps registered:\n%s", out);
+    cr_assert_eq(jit_rows(after), 1, "the unloaded app is gone:\n%s", out);
     free(out);
 }
