@@ -51,8 +51,12 @@ enum {
     FORM_RNGLISTX = 0x23,
     FORM_REF_SUP8 = 0x24,
     FORM_STRX1 = 0x25,
+    FORM_STRX2 = 0x26,
+    FORM_STRX3 = 0x27,
     FORM_STRX4 = 0x28,
     FORM_ADDRX1 = 0x29,
+    FORM_ADDRX2 = 0x2a,
+    FORM_ADDRX3 = 0x2b,
     FORM_ADDRX4 = 0x2c,
     FORM_GNU_ADDR_INDEX = 0x1f01,
     FORM_GNU_STR_INDEX = 0x1f02,
@@ -230,11 +234,11 @@ static int fixed_form_size(uint64_t form, const struct unit *u)
         return 1;
     case FORM_DATA2:
     case FORM_REF2:
-    case FORM_STRX1 + 1:
-    case FORM_ADDRX1 + 1:
+    case FORM_STRX2:
+    case FORM_ADDRX2:
         return 2;
-    case FORM_STRX1 + 2:
-    case FORM_ADDRX1 + 2:
+    case FORM_STRX3:
+    case FORM_ADDRX3:
         return 3;
     case FORM_DATA4:
     case FORM_REF4:

@@ -162,28 +162,23 @@ static const char *section_name(const struct elf *e, const struct shdr *sh)
     return names + sh->name;
 }
 
+/* Where the DWARF parts find a section of this name, or NULL: not one they read. */
 static struct rb_section *debug_slot(struct rebase *rb, const char *name)
 {
-    static const struct {
+    const struct {
         const char *name;
-        size_t field;
+        struct rb_section *s;
     } slots[] = {
-        {".debug_info", offsetof(struct rebase, info)},
-        {".debug_abbrev", offsetof(struct rebase, abbrev)},
-        {".debug_line", offsetof(struct rebase, line)},
-        {".debug_aranges", offsetof(struct rebase, aranges)},
-        {".debug_addr", offsetof(struct rebase, addr)},
-        {".debug_rnglists", offsetof(struct rebase, rnglists)},
-        {".debug_loclists", offsetof(struct rebase, loclists)},
-        {".debug_ranges", offsetof(struct rebase, ranges)},
-        {".debug_loc", offsetof(struct rebase, loc)},
-        {".debug_frame", offsetof(struct rebase, frame)},
-        {".eh_frame", offsetof(struct rebase, eh_frame)},
-        {".gdb_index", offsetof(struct rebase, gdb_index)},
+        {".debug_info", &rb->info},         {".debug_abbrev", &rb->abbrev},
+        {".debug_line", &rb->line},         {".debug_aranges", &rb->aranges},
+        {".debug_addr", &rb->addr},         {".debug_rnglists", &rb->rnglists},
+        {".debug_loclists", &rb->loclists}, {".debug_ranges", &rb->ranges},
+        {".debug_loc", &rb->loc},           {".debug_frame", &rb->frame},
+        {".eh_frame", &rb->eh_frame},       {".gdb_index", &rb->gdb_index},
     };
     for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++)
         if (strcmp(name, slots[i].name) == 0)
-            return (struct rb_section *)((char *)rb + slots[i].field);
+            return slots[i].s;
     return NULL;
 }
 
