@@ -44,6 +44,12 @@ unsigned hal_stub_mpu_regions(struct hal_stub *s, const struct hal_block *b,
 const char *hal_stub_mpu_model(const struct hal_stub *s);
 /* Regions (entries) the board's MPU has in all; 0: no hardware limit (page model). */
 unsigned hal_stub_mpu_region_limit(const struct hal_stub *s);
+/*
+ * The page protection (mmap PROT_*) the app view gives the image pages of
+ * the process in slot right now: what a remapping of those pages (for a
+ * debugger, sim/app_debug.c) must keep.
+ */
+int hal_stub_image_prot(const struct hal_stub *s, unsigned slot);
 
 /* Time. The deadline (the alarm's, or the next scheduled input's) is in nanoseconds of
  * simulated time since start. */

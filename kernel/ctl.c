@@ -85,6 +85,7 @@ int kernel_ctl_unload(struct kernel *k, struct proc *p)
         return -KS_EINVAL;
     if (proc_is_alive(p))
         proc_terminate(k, p, 0);
+    kernel_emit(k, KEV_UNLOAD, p);
     p->stopped = false;
     p->state = PROC_FREE;
     k->ram_freed = true;

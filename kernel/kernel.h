@@ -64,6 +64,7 @@ enum kernel_event_kind {
     KEV_SWITCH,    /* a different process starts running */
     KEV_EVICT,     /* stopped to make room for cause (memory pressure): RAM released */
     KEV_READMIT,   /* an evicted process has RAM again: it starts afresh (KEV_START follows) */
+    KEV_UNLOAD,    /* removed: its slot is about to be free (after KEV_EXIT if it was alive) */
 };
 
 struct kernel_event {

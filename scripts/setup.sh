@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what ksim needs on Debian 12 (and Ubuntu): compilers, CMake,
-# libuv, cJSON, libffi, Criterion, and the cross compilers the kernel
-# portability test uses. Installs only what is missing.
+# libuv, cJSON, libffi, Criterion, the cross compilers the kernel
+# portability test uses, and gdb (docs/debugging.md, test_gdb). Installs only
+# what is missing.
 set -euo pipefail
 
 packages=(
@@ -9,6 +10,7 @@ packages=(
   libuv1-dev libcjson-dev libffi-dev libcriterion-dev
   clang gcc-arm-none-eabi
   libxml2-utils
+  gdb
 )
 
 missing=()

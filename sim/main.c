@@ -340,7 +340,10 @@ static int cmd_config(int argc, char **argv)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* Called by main (entry.c), which stays out of gdb's way. */
+int ksim_main(int argc, char **argv);
+
+int ksim_main(int argc, char **argv)
 {
     if (argc < 2)
         return usage_error("%s", "no command given");

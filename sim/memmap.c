@@ -96,3 +96,32 @@ void sim_memmap_destroy(struct sim_memmap *m)
     unmap_region(&m->ram);
     unmap_region(&m->flash);
 }
+
+/* Maps [addr, addr+len) of the app view again, page-rounded, with flags. */
+static int remap_pages(struct sim_memmap *m, uintptr_t addr, size_t len, int prot, int flags)
+{
+    const struct sim_region_map *r = &m->ram;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t lo = addr & ~(page - 1);
+    /* Both ends inside the region, computed without overflow. */
+    if (!r->app_view || lo < r->base || addr - r->base > r->size ||
+        len > r->size - (addr - r->base))
+        return -1;
+    uintptr_t hi = (addr + len + page - 1) & ~(page - 1);
+    if (hi - r->base > r->size)
+        hi = r->base + r->size;
+    if (hi <= lo)
+        return 0;
+    void *p = mmap((void *)lo, hi - lo, prot, flags | MAP_FIXED, r->fd, (off_t)(lo - r->base));
+    return p == (void *)lo ? 0 : -1;
+}
+
+int sim_memmap_private_pages(struct sim_memmap *m, uintptr_t addr, size_t len, int prot)
+{
+    return remap_pages(m, addr, len, prot, MAP_PRIVATE);
+}
+
+int sim_memmap_shared_pages(struct sim_memmap *m, uintptr_t addr, size_t len, int prot)
+{
+    return remap_pages(m, addr, len, prot, MAP_SHARED);
+}

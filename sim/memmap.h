@@ -37,4 +37,18 @@ int sim_memmap_create_with_flash(struct sim_memmap *m, const struct board *b,
                                  const char *board_file, int flash_fd, char *err, size_t errlen);
 void sim_memmap_destroy(struct sim_memmap *m);
 
+/*
+ * Remaps the app view of RAM pages [addr, addr + len) (rounded out to host
+ * pages) as a private copy-on-write mapping of the same memory, with
+ * protection prot. A debugger can then write breakpoints into code the app
+ * sees read-only (ptrace refuses to write a shared mapping that is not
+ * writable). Until a page is written, it shows what the kernel view holds;
+ * remapping again drops what was written. 0, or -1 (outside RAM, or the
+ * host refused).
+ */
+int sim_memmap_private_pages(struct sim_memmap *m, uintptr_t addr, size_t len, int prot);
+
+/* Undoes sim_memmap_private_pages: the pages show the memory file again. 0 or -1. */
+int sim_memmap_shared_pages(struct sim_memmap *m, uintptr_t addr, size_t len, int prot);
+
 #endif /* KSIM_SIM_MEMMAP_H */

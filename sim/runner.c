@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "app_debug.h"
 #include "appfile.h"
 #include "appload.h"
 #include "console.h"
@@ -49,6 +50,7 @@ struct runner {
     bool stdin_started, stdin_eof;
     uint64_t until_ns;
     struct trace *trace;
+    struct app_debug *debug; /* apps in gdb (NULL: out of memory, no debugging) */
 
     uv_loop_t loop;
     uv_idle_t idle;
@@ -63,6 +65,7 @@ static void on_kernel_event(void *ctx, const struct kernel_event *ev)
     struct runner *r = ctx;
     if (r->trace)
         trace_kernel_event(r->trace, ev, hal_stub_now_ns(r->hal));
+    app_debug_on_event(r->debug, ev);
     switch (ev->kind) {
     case KEV_FAULT:
         fault_report_print(stderr, &r->kernel, r->hal, ev->p);
@@ -110,6 +113,7 @@ static int setup(struct runner *r, char *err, size_t errlen)
     if (sim_machine_setup(b, r->o->board_file, flash_fd, &r->mem, &r->hal, &r->kernel, &r->procs,
                           err, errlen) != 0)
         return -1;
+    r->debug = app_debug_create(&r->mem, r->hal, b->process.max_processes);
     r->kernel.on_event = on_kernel_event;
     r->kernel.event_ctx = r;
     if (r->o->trace_path) {
@@ -506,6 +510,8 @@ static void teardown(struct runner *r)
     uv_walk(&r->loop, close_handle, NULL);
     uv_run(&r->loop, UV_RUN_DEFAULT);
     uv_loop_close(&r->loop);
+    app_debug_destroy(r->debug); /* before the memory the apps' code lived in goes */
+    r->debug = NULL;
     sim_machine_teardown(&r->mem, r->hal, r->procs);
     for (size_t i = 0; i < r->napps; i++)
         free(r->apps[i].bytes);

@@ -425,6 +425,8 @@ static const char *life_name(uint8_t kind)
         return "process evicted";
     case KEV_READMIT:
         return "process back in RAM";
+    case KEV_UNLOAD:
+        return "process unload";
     default:
         return "event";
     }

@@ -40,14 +40,19 @@ static void drain(struct sink *s)
 
 struct ksim_result run_ksim(const char *const *args, const char *stdin_text)
 {
-    struct ksim_result r = {0};
-    int out[2], err[2], in[2];
     const char *argv[64];
     size_t n = 0;
     argv[n++] = KSIM_BIN;
     for (; args[n - 1] && n < 63; n++)
         argv[n] = args[n - 1];
     argv[n] = NULL;
+    return run_command(argv, stdin_text);
+}
+
+struct ksim_result run_command(const char *const *argv, const char *stdin_text)
+{
+    struct ksim_result r = {0};
+    int out[2], err[2], in[2];
 
     /* CLOEXEC: the child must not hold the write end of its own stdin open. */
     if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || pipe2(in, O_CLOEXEC))
@@ -58,7 +63,7 @@ struct ksim_result run_ksim(const char *const *args, const char *stdin_text)
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     posix_spawn_file_actions_adddup2(&fa, err[1], 2);
     pid_t pid;
-    if (posix_spawn(&pid, KSIM_BIN, &fa, NULL, (char *const *)argv, environ) != 0)
+    if (posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ) != 0)
         abort();
     posix_spawn_file_actions_destroy(&fa);
     close(out[1]);

@@ -17,6 +17,8 @@ struct ksim_result {
 /* Runs KSIM_BIN with argv (NULL-terminated, without argv[0]); stdin from stdin_text or /dev/null.
  */
 struct ksim_result run_ksim(const char *const *args, const char *stdin_text);
+/* Runs argv[0] (searched in PATH) with argv, captured the same way. */
+struct ksim_result run_command(const char *const *argv, const char *stdin_text);
 void ksim_result_free(struct ksim_result *r);
 
 /* Path of a built app: KSIM_APPS_DIR/NAME.elf (static buffer, one at a time per slot). */

@@ -84,3 +84,22 @@ Test(trace, bad_filter_is_bad_input)
     cr_assert(strstr(r.err, "colour=blue") != NULL, "stderr: %s", r.err);
     ksim_result_free(&r);
 }
+
+Test(trace, unload_from_the_console_is_a_process_life_event)
+{
+    char *path = temp_file("", 0, ".json");
+    const char *args[] = {"run", "--console", "--trace", path, app_path("sleep"), NULL};
+    struct ksim_result r = run_ksim(args, "unload 0\nquit\n");
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    ksim_result_free(&r);
+    size_t len;
+    char *text = (char *)read_all(path, &len);
+    unlink(path);
+    free(path);
+    cJSON *doc = cJSON_ParseWithLength(text, len);
+    free(text);
+    cr_assert_not_null(doc, "the trace is not valid JSON");
+    cr_assert_eq(count(doc, "process exit", NULL), 1, "unload ends the process first");
+    cr_assert_eq(count(doc, "process unload", NULL), 1);
+    cJSON_Delete(doc);
+}
