@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "build_note.h"
 
+#include "elf_bytes.h"
+
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -9,19 +11,6 @@
 
 #define PT_NOTE               4u
 #define NT_FDO_PACKAGING_META 0xcafe1a7eu
-
-static uint64_t rd(const uint8_t *b, uint64_t off, unsigned width)
-{
-    uint64_t v = 0;
-    for (unsigned i = width; i-- > 0;)
-        v = (v << 8) | b[off + i];
-    return v;
-}
-
-static bool in_file(uint64_t off, uint64_t size, size_t len)
-{
-    return off <= len && size <= len - off;
-}
 
 static uint64_t align4(uint64_t v)
 {
@@ -33,7 +22,8 @@ static const char *fdo_note(const uint8_t *f, uint64_t off, uint64_t size, uint6
 {
     uint64_t at = off, end = off + size;
     while (end - at >= 12) {
-        uint64_t namesz = rd(f, at, 4), descsz = rd(f, at + 4, 4), type = rd(f, at + 8, 4);
+        uint64_t namesz = elf_rd(f, at, 4), descsz = elf_rd(f, at + 4, 4),
+                 type = elf_rd(f, at + 8, 4);
         uint64_t name = at + 12, desc = name + align4(namesz);
         /* Sizes come from the file: each step must stay inside the segment. */
         if (namesz > end - name || align4(namesz) > end - name || descsz > end - desc)
@@ -83,13 +73,13 @@ enum build_note_status build_note_find(const uint8_t *f, size_t len, struct buil
     memset(out, 0, sizeof(*out));
     if (len < 64 || memcmp(f, "\177ELF", 4) != 0 || f[4] != 2 || f[5] != 1)
         return BUILD_NOTE_NONE;
-    uint64_t phoff = rd(f, 0x20, 8), phentsize = rd(f, 0x36, 2), phnum = rd(f, 0x38, 2);
-    if (phentsize != 56 || !in_file(phoff, phnum * 56, len))
+    uint64_t phoff = elf_rd(f, 0x20, 8), phentsize = elf_rd(f, 0x36, 2), phnum = elf_rd(f, 0x38, 2);
+    if (phentsize != 56 || !elf_in_file(phoff, phnum * 56, len))
         return BUILD_NOTE_NONE;
     for (uint64_t i = 0; i < phnum; i++) {
-        uint64_t ph = phoff + i * 56, off = rd(f, ph + 8, 8), size = rd(f, ph + 0x20, 8);
+        uint64_t ph = phoff + i * 56, off = elf_rd(f, ph + 8, 8), size = elf_rd(f, ph + 0x20, 8);
         uint64_t json_len;
-        if (rd(f, ph, 4) != PT_NOTE || !in_file(off, size, len))
+        if (elf_rd(f, ph, 4) != PT_NOTE || !elf_in_file(off, size, len))
             continue;
         const char *json = fdo_note(f, off, size, &json_len);
         if (json)

@@ -1,24 +1,13 @@
 /* Symbol lookup in an app's .symtab, every offset checked against the file. */
 #include "elf_symbols.h"
 
+#include "elf_bytes.h"
+
 #include <string.h>
 
 #define SHT_SYMTAB 2
 #define STT_OBJECT 1
 #define STT_FUNC   2
-
-static uint64_t rd(const uint8_t *b, uint64_t off, unsigned width)
-{
-    uint64_t v = 0;
-    for (unsigned i = width; i-- > 0;)
-        v = (v << 8) | b[off + i];
-    return v;
-}
-
-static bool in_file(uint64_t off, uint64_t size, size_t len)
-{
-    return off <= len && size <= len - off;
-}
 
 struct table {
     uint64_t off, size; /* symbols */
@@ -29,19 +18,19 @@ static bool find_symtab(const uint8_t *f, size_t len, struct table *t)
 {
     if (len < 64 || memcmp(f, "\177ELF", 4) != 0 || f[4] != 2 || f[5] != 1)
         return false;
-    uint64_t shoff = rd(f, 0x28, 8), shentsize = rd(f, 0x3a, 2), shnum = rd(f, 0x3c, 2);
-    if (shentsize != 64 || !in_file(shoff, shnum * 64, len))
+    uint64_t shoff = elf_rd(f, 0x28, 8), shentsize = elf_rd(f, 0x3a, 2), shnum = elf_rd(f, 0x3c, 2);
+    if (shentsize != 64 || !elf_in_file(shoff, shnum * 64, len))
         return false;
     for (uint64_t i = 0; i < shnum; i++) {
-        uint64_t sh = shoff + i * 64, link = rd(f, sh + 0x28, 4);
-        if (rd(f, sh + 4, 4) != SHT_SYMTAB || link >= shnum)
+        uint64_t sh = shoff + i * 64, link = elf_rd(f, sh + 0x28, 4);
+        if (elf_rd(f, sh + 4, 4) != SHT_SYMTAB || link >= shnum)
             continue;
         uint64_t lsh = shoff + link * 64;
-        t->off = rd(f, sh + 0x18, 8);
-        t->size = rd(f, sh + 0x20, 8);
-        t->str_off = rd(f, lsh + 0x18, 8);
-        t->str_size = rd(f, lsh + 0x20, 8);
-        return in_file(t->off, t->size, len) && in_file(t->str_off, t->str_size, len);
+        t->off = elf_rd(f, sh + 0x18, 8);
+        t->size = elf_rd(f, sh + 0x20, 8);
+        t->str_off = elf_rd(f, lsh + 0x18, 8);
+        t->str_size = elf_rd(f, lsh + 0x20, 8);
+        return elf_in_file(t->off, t->size, len) && elf_in_file(t->str_off, t->str_size, len);
     }
     return false;
 }
@@ -56,7 +45,7 @@ bool elf_symbolize(const uint8_t *file, size_t len, uint64_t vaddr, char *name, 
         return false;
     for (uint64_t at = t.off; at + 24 <= t.off + t.size; at += 24) {
         unsigned type = file[at + 4] & 0xf;
-        uint64_t value = rd(file, at + 8, 8), size = rd(file, at + 16, 8);
+        uint64_t value = elf_rd(file, at + 8, 8), size = elf_rd(file, at + 16, 8);
         if ((type != STT_FUNC && type != STT_OBJECT) || vaddr < value)
             continue;
         if (vaddr - value >= (size ? size : 1))
@@ -69,7 +58,7 @@ bool elf_symbolize(const uint8_t *file, size_t len, uint64_t vaddr, char *name, 
     }
     if (!found)
         return false;
-    uint64_t str = rd(file, best, 4);
+    uint64_t str = elf_rd(file, best, 4);
     if (str >= t.str_size)
         return false;
     size_t n = 0;
