@@ -1,8 +1,9 @@
 # libtock-c on ksim (docs/libtock-c.md), included from tests/CMakeLists.txt.
 #
-# test_libtock_port always runs (label integration): ksim's own apps on the
-# port (apps/libtock-port/) and ksim-cc's --libtock-c mode on a miniature
-# tree. With -DKSIM_LIBTOCK_C=PATH (a libtock-c checkout) the same binary also
+# test_libtock_port always runs (label integration): ksim's own apps written
+# as libtock-c apps (apps/libtock-port/tests/) on ksim's runtime, which is
+# also the port ksim-cc --libtock-c links, and ksim-cc's --libtock-c mode on a
+# miniature tree. With -DKSIM_LIBTOCK_C=PATH (a libtock-c checkout) the same binary also
 # builds the checkout's examples with ksim-cc and runs them: ctest label
 # `libtock-c`, e.g. `ctest -L libtock-c`.
 set(KSIM_LIBTOCK_C "" CACHE PATH "A libtock-c checkout: enables the libtock-c test label")

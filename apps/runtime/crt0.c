@@ -1,14 +1,25 @@
 /*
- * The entry point. The loader has already applied relocations and zeroed
- * bss, so this only records the layout, sets up the heap and runs main.
+ * The entry point, for ksim's apps and libtock-c's alike. On a board,
+ * libtock-c's crt0 asks the kernel for memory (brk), copies data, zeroes bss
+ * and applies relocations; in ksim the loader has done all of that (ABI.md),
+ * so _start only installs the gate, records the layout, reports the stack
+ * top and heap start (memop 10 and 11, as libtock-c's crt0 does), sets up
+ * the heap and exits with main's result.
  */
+#include <libtock/tock.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <ksim/abi.h>
 
 #include "internal.h"
 
-int main(void);
+/*
+ * Called as libtock-c's crt0 calls it, main(0, NULL): an app may define
+ * main with or without parameters, and the extra arguments of the call are
+ * harmless to an `int main(void)` in the host's calling convention.
+ */
+int main(int argc, char *argv[]);
 
 /* End of bss, from the linker; hidden so it is addressed PC-relative. */
 extern char _end[] __attribute__((visibility("hidden")));
@@ -29,12 +40,13 @@ static void *heap_start_for(void *app_heap_break)
     return align_up_16(app_heap_break);
 }
 
-/* force_align_arg_pointer: SSE code stays safe however the loader aligned rsp. */
-__attribute__((visibility("default"), noreturn, force_align_arg_pointer)) void
+/*
+ * Weak, as libtock-c's: an app may bring its own _start. force_align_arg_pointer:
+ * SSE code stays safe however the loader aligned rsp.
+ */
+__attribute__((weak, visibility("default"), noreturn, force_align_arg_pointer)) void
 _start(void *app_start, void *mem_start, uintptr_t mem_len, void *app_heap_break, ksim_gate_fn gate)
 {
-    int status;
-
     ksim_set_gate(gate);
     ksim_app_layout.app_start = app_start;
     ksim_app_layout.mem_start = mem_start;
@@ -42,9 +54,9 @@ _start(void *app_start, void *mem_start, uintptr_t mem_len, void *app_heap_break
 
     void *heap_start = heap_start_for(app_heap_break);
     /* Debug information for the kernel's process report; failures don't matter. */
-    ksim_memop_word(KSIM_MEMOP_SET_STACK_TOP, (uintptr_t)__builtin_frame_address(0), &status);
-    ksim_memop_word(KSIM_MEMOP_SET_HEAP_START, (uintptr_t)heap_start, &status);
+    (void)memop(KSIM_MEMOP_SET_STACK_TOP, (uintptr_t)__builtin_frame_address(0));
+    (void)memop(KSIM_MEMOP_SET_HEAP_START, (uintptr_t)heap_start);
     ksim_heap_init(heap_start, app_heap_break);
 
-    exit(main());
+    exit(main(0, NULL));
 }

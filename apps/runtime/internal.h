@@ -17,9 +17,6 @@ extern struct ksim_app_layout ksim_app_layout;
 void ksim_set_gate(ksim_gate_fn gate);
 void ksim_syscall(uint32_t syscall_class, uintptr_t regs[4]);
 
-/* Memop with a full-width argument (addresses, signed increments). */
-uintptr_t ksim_memop_word(uint32_t op, uintptr_t arg, int *status);
-
 /* The heap starts at heap_start; memory up to brk is already usable. */
 void ksim_heap_init(void *heap_start, void *brk);
 

@@ -82,21 +82,19 @@ void ksim_heap_init(void *heap_start, void *brk)
 
 void *sbrk(intptr_t increment)
 {
-    int status;
-    uintptr_t old = ksim_memop_word(KSIM_MEMOP_SBRK, (uintptr_t)increment, &status);
+    /* The increment passes full width, sign and all (memop takes a word). */
+    memop_return_t old = memop(KSIM_MEMOP_SBRK, (uintptr_t)increment);
     /* A success without the old break (variant 128) is no use either. */
-    if (status != TOCK_STATUSCODE_SUCCESS || old == 0) {
+    if (old.status != TOCK_STATUSCODE_SUCCESS || old.data == 0) {
         errno = ENOMEM;
         return (void *)-1;
     }
-    return (void *)old;
+    return (void *)old.data;
 }
 
 int brk(void *addr)
 {
-    int status;
-    ksim_memop_word(KSIM_MEMOP_BRK, (uintptr_t)addr, &status);
-    if (status != TOCK_STATUSCODE_SUCCESS) {
+    if (memop(KSIM_MEMOP_BRK, (uintptr_t)addr).status != TOCK_STATUSCODE_SUCCESS) {
         errno = ENOMEM;
         return -1;
     }

@@ -2,9 +2,10 @@
  * libtock-c on ksim (docs/libtock-c.md).
  *
  * Suite libtock_port (always, label integration): ksim's own apps written
- * against libtock-c's tock.h API run on the port, and build/ksim-cc's
- * --libtock-c mode builds an app from a miniature libtock-c tree made here
- * from ksim's stand-in header: CI has no libtock-c checkout.
+ * as libtock-c apps (#include <libtock/tock.h>) run on ksim's runtime, which
+ * is what ksim-cc --libtock-c links too, and build/ksim-cc's --libtock-c
+ * mode builds an app from a miniature libtock-c tree made here from the
+ * runtime's libtock/tock.h and tock.c: CI has no libtock-c checkout.
  *
  * Suite libtock_c (label libtock-c, only with -DKSIM_LIBTOCK_C=PATH): the
  * real checkout's examples built with ksim-cc and run in ksim, checked for
@@ -202,8 +203,9 @@ static void make_dir(const char *dir, const char *name)
 
 /*
  * A miniature libtock-c tree from ksim's own files: libtock/tock.h and
- * tock.c are the port's stand-ins, one library file works, one does not
- * compile, and an example folder has a libtock-c style Makefile.
+ * tock.c are the runtime's (the same API, and the portable part of it), one
+ * library file works, one does not compile, and an example folder has a
+ * libtock-c style Makefile.
  */
 static char *make_mini_libtock_c(void)
 {
@@ -213,8 +215,8 @@ static char *make_mini_libtock_c(void)
     make_dir(root, "libtock-sync");
     make_dir(root, "examples");
     make_dir(root, "examples/hello");
-    copy_file(KSIM_SOURCE_DIR "/apps/libtock-port/compat/libtock/tock.h", root, "libtock/tock.h");
-    copy_file(KSIM_SOURCE_DIR "/apps/libtock-port/compat/tock_helpers.c", root, "libtock/tock.c");
+    copy_file(KSIM_SOURCE_DIR "/apps/runtime/include/libtock/tock.h", root, "libtock/tock.h");
+    copy_file(KSIM_SOURCE_DIR "/apps/runtime/tock.c", root, "libtock/tock.c");
     write_text(root, "libtock/interface/greet.h",
                "#pragma once\n"
                "#include \"../tock.h\"\n"

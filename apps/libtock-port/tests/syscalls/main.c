@@ -1,8 +1,8 @@
 /*
- * The port's system calls as libtock-c's apps and libraries use them,
+ * ksim's system calls as libtock-c's apps and libraries use them,
  * through libtock/tock.h only: return decoding, subscribe and allow
  * swapping, the three yields and upcalls run from inside them, memop and the
- * conversion helpers. Builds against ksim's stand-in header (CI) and, with
+ * conversion helpers. Builds against ksim's runtime (CI) and, with
  * `ksim-cc --libtock-c DIR`, against DIR's own tock.h and tock.c.
  * Prints "libtock-port syscalls ok (N checks)" and returns 0, or names every
  * check that failed and returns 1.
@@ -90,7 +90,35 @@ static void commands(void)
     CHECK(!driver_exists(NO_SUCH_DRIVER));
     CHECK(tock_status_to_returncode(TOCK_STATUSCODE_SIZE) == RETURNCODE_ESIZE);
     CHECK(tock_strrcode(RETURNCODE_SUCCESS) != NULL);
+    TOCK_EXPECT(RETURNCODE_SUCCESS,
+                tock_command_return_u32_to_returncode(command(ALARM, 2, 0, 0), &hz));
 }
+
+/* The helpers for the wider variants, on results a driver may return. */
+static void wide_results(void)
+{
+    uint32_t v0 = 0, v1 = 0;
+    uint64_t v64 = 0;
+    syscall_return_t pair = {TOCK_SYSCALL_SUCCESS_U32_U32, {7, 9, 0}};
+    CHECK(tock_command_return_u32_u32_to_returncode(pair, &v0, &v1) == RETURNCODE_SUCCESS);
+    CHECK(v0 == 7 && v1 == 9);
+
+    /* Success with u64: r1 holds the low half, r2 the high half. */
+    syscall_return_t u64 = {TOCK_SYSCALL_SUCCESS_U64, {0x89abcdefu, 0x01234567u, 0}};
+    CHECK(tock_command_return_u64_to_returncode(u64, &v64) == RETURNCODE_SUCCESS);
+    CHECK(v64 == UINT64_C(0x0123456789abcdef));
+    CHECK(tock_command_return_u64_to_returncode(pair, &v64) == RETURNCODE_EBADRVAL);
+
+    syscall_return_t busy = {TOCK_SYSCALL_FAILURE, {TOCK_STATUSCODE_BUSY, 0, 0}};
+    CHECK(tock_command_return_u32_u32_to_returncode(busy, &v0, &v1) == RETURNCODE_EBUSY);
+    CHECK(tock_command_return_u64_to_returncode(busy, &v64) == RETURNCODE_EBUSY);
+    /* Only plain Failure carries an error a helper passes on. */
+    syscall_return_t busy_u32 = {TOCK_SYSCALL_FAILURE_U32, {TOCK_STATUSCODE_BUSY, 5, 0}};
+    CHECK(tock_command_return_novalue_to_returncode(busy_u32) == RETURNCODE_EBADRVAL);
+}
+
+/* TRD104's name and number for variant 133 (r1 a u32, then a u64). */
+_Static_assert(TOCK_SYSCALL_SUCCESS_U32_U64 == 133, "Success with u32 and u64");
 
 static void subscribes(void)
 {
@@ -264,6 +292,7 @@ static void memops(void)
 int main(void)
 {
     commands();
+    wide_results();
     subscribes();
     allows();
     yields();
