@@ -8,16 +8,8 @@
 # `libtock-c`, e.g. `ctest -L libtock-c`.
 set(KSIM_LIBTOCK_C "" CACHE PATH "A libtock-c checkout: enables the libtock-c test label")
 
-add_executable(test_libtock_port integration/test_libtock_port.c integration/run_ksim.c)
-target_link_libraries(test_libtock_port PRIVATE ksim_host_flags PkgConfig::CRITERION)
-target_compile_definitions(test_libtock_port PRIVATE
-  KSIM_BIN="$<TARGET_FILE:ksim>"
-  KSIM_APPS_DIR="${CMAKE_BINARY_DIR}/apps"
-  KSIM_BINARY_DIR="${CMAKE_BINARY_DIR}"
-  KSIM_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
-add_dependencies(test_libtock_port ksim ksim_apps)
-add_test(NAME test_libtock_port COMMAND test_libtock_port --jobs 2 --filter "libtock_port/*")
-set_tests_properties(test_libtock_port PROPERTIES LABELS integration TIMEOUT 600)
+ksim_integration_test(test_libtock_port SOURCES integration/test_libtock_port.c
+  TIMEOUT 600 FILTER "libtock_port/*")
 
 if(KSIM_LIBTOCK_C)
   get_filename_component(_ksim_libtock_c "${KSIM_LIBTOCK_C}" ABSOLUTE)

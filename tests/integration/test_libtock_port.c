@@ -29,7 +29,7 @@
 extern char **environ;
 
 #define RUN(...)   run_ksim((const char *const[]){__VA_ARGS__, NULL}, NULL)
-#define KSIM_CC    KSIM_BINARY_DIR "/ksim-cc"
+#define KSIM_CC    KSIM_BUILD_DIR "/ksim-cc"
 #define PORT_TESTS KSIM_SOURCE_DIR "/apps/libtock-port/tests"
 
 struct cmd_result {
@@ -248,7 +248,7 @@ static void remove_cache_of(const char *root)
 {
     const char *base = strrchr(root, '/') + 1;
     char *pattern = NULL;
-    cr_assert(asprintf(&pattern, "rm -rf '%s/libtock-c/%s-'*", KSIM_BINARY_DIR, base) >= 0);
+    cr_assert(asprintf(&pattern, "rm -rf '%s/libtock-c/%s-'*", KSIM_BUILD_DIR, base) >= 0);
     struct cmd_result r = CMD("/bin/sh", "-c", pattern);
     free(r.out);
     free(pattern);
