@@ -1,180 +1,24 @@
 /*
- * Running processes: each on its own stack in the app view. The entry point
- * and upcalls are called through libffi; the gate, the one host address an
- * app is handed, switches back to the kernel with the call's registers.
- * No host system call on the path of a system call.
+ * Running processes: the kernel's process operations (hal.h), each process
+ * on its own stack in the app view. How app code is entered and left is the
+ * architecture's (hal_cpu_x86_64.c with hal_switch_x86_64.S, or the portable
+ * hal_cpu_ucontext.c); this file keeps what the kernel asked for.
  */
-#define _GNU_SOURCE
-#include <ffi.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hal_internal.h"
-#include "ksim/abi.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define KSIM_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define KSIM_ASAN 1
-#endif
-#endif
-
-#ifdef KSIM_ASAN
-#include <sanitizer/common_interface_defs.h>
-/* Code that runs on an app stack is not instrumented: ASan's frames there would
- * outlive a process that exits or faults mid-call. */
-#define HAL_ON_APP_STACK __attribute__((no_sanitize_address, noinline))
-#else
-#define HAL_ON_APP_STACK __attribute__((noinline))
-#endif
 
 struct hal_stub *volatile hal__running;
-
-#if defined(__x86_64__) && !defined(KSIM_SWITCH_UCONTEXT)
-void hal__gate_entry(uint32_t cls, uintptr_t regs[4]);
-#define GATE_FOR_APPS hal__gate_entry
-#else
-#define GATE_FOR_APPS hal__gate
-#endif
-
-static ffi_cif entry_cif, upcall_cif;
-static ffi_type *entry_args[5], *upcall_args[4];
-
-/* --- announcing stack switches to AddressSanitizer ------------------------ */
-
-static void asan_leave(void **fake_stack, const void *bottom, size_t size)
-{
-#ifdef KSIM_ASAN
-    __sanitizer_start_switch_fiber(fake_stack, bottom, size);
-#else
-    (void)fake_stack, (void)bottom, (void)size;
-#endif
-}
-
-static void asan_arrive(void *fake_stack, const void **old_bottom, size_t *old_size)
-{
-#ifdef KSIM_ASAN
-    __sanitizer_finish_switch_fiber(fake_stack, old_bottom, old_size);
-#else
-    (void)fake_stack, (void)old_bottom, (void)old_size;
-#endif
-}
-
-/* --- the process side ------------------------------------------------------ */
-
-/* Stops the running process and returns to the kernel; returns when resumed. */
-HAL_ON_APP_STACK static void back_to_kernel(struct hal_stub *s, struct hal__proc *p)
-{
-    asan_leave(&p->asan_fake_stack, s->kstack_bottom, s->kstack_size);
-    hal__switch(&p->sp, s->kernel_sp);
-    asan_arrive(p->asan_fake_stack, &s->kstack_bottom, &s->kstack_size);
-}
-
-HAL_ON_APP_STACK static void call_upcall(uintptr_t fn, const uintptr_t a[4])
-{
-    int a0 = (int)a[0], a1 = (int)a[1], a2 = (int)a[2];
-    void *ud = (void *)a[3];
-    void *values[4] = {&a0, &a1, &a2, &ud};
-    hal__sud_block();
-    ffi_call(&upcall_cif, FFI_FN(fn), NULL, values);
-    hal__sud_allow();
-}
-
-/* True when the gate's register block is 4 aligned words of the process's RAM. */
-static bool regs_in_process(const struct hal__proc *p, const uintptr_t *regs)
-{
-    uintptr_t a = (uintptr_t)regs, len = 4 * sizeof(uintptr_t);
-    return a % sizeof(uintptr_t) == 0 && a >= p->mem_lo && a <= p->mem_hi && len <= p->mem_hi - a;
-}
-
-HAL_ON_APP_STACK static void stop_with_bad_gate(struct hal_stub *s, struct hal__proc *p,
-                                                uint32_t cls, const uintptr_t *regs)
-{
-    memset(&s->stop->fault, 0, sizeof(s->stop->fault));
-    s->stop->kind = HAL_STOP_FAULT;
-    s->stop->fault.kind = HAL_FAULT_BAD_GATE;
-    s->stop->fault.addr = (uintptr_t)regs;
-    s->stop->fault.pc = (uintptr_t)__builtin_return_address(0);
-    s->stop->fault.syscall_class = cls;
-    for (;;)
-        back_to_kernel(s, p); /* the kernel never resumes a faulted context */
-}
-
-/* The system-call entry (ABI.md); apps get it through hal__gate_entry where one exists. */
-HAL_ON_APP_STACK void hal__gate(uint32_t cls, uintptr_t regs[4]);
-HAL_ON_APP_STACK void hal__gate(uint32_t cls, uintptr_t regs[4])
-{
-    struct hal_stub *s = hal__running;
-    struct hal__proc *p = s->current;
-    uintptr_t ret[4], fn = 0, args[4];
-
-    hal__sud_allow();
-    if (!regs_in_process(p, regs))
-        stop_with_bad_gate(s, p, cls, regs);
-    s->stop->kind = HAL_STOP_SYSCALL;
-    s->stop->syscall_class = cls;
-    memcpy(s->stop->regs, regs, sizeof(s->stop->regs));
-    back_to_kernel(s, p);
-    /* Resumed: copy what the kernel left before an upcall can make more calls. */
-    memcpy(ret, p->ret, sizeof(ret));
-    if (p->upcall) {
-        p->upcall = false;
-        fn = p->upcall_fn;
-        memcpy(args, p->upcall_args, sizeof(args));
-        call_upcall(fn, args);
-    }
-    memcpy(regs, ret, sizeof(ret));
-    hal__sud_block();
-}
-
-/* First function on a new process stack: calls the entry point, never returns. */
-HAL_ON_APP_STACK static void proc_main(void)
-{
-    struct hal_stub *s = hal__running;
-    struct hal__proc *p = s->current;
-    asan_arrive(NULL, &s->kstack_bottom, &s->kstack_size);
-
-    void *a0 = (void *)p->args[0], *a1 = (void *)p->args[1], *a3 = (void *)p->args[3];
-    uintptr_t a2 = p->args[2];
-    ksim_gate_fn gate = GATE_FOR_APPS;
-    void *values[5] = {&a0, &a1, &a2, &a3, &gate};
-    hal__sud_block();
-    ffi_call(&entry_cif, FFI_FN(p->entry), NULL, values);
-    hal__sud_allow();
-
-    s = hal__running; /* the entry returned: ABI.md makes that exit 0 */
-    s->stop->kind = HAL_STOP_RETURNED;
-    for (;;)
-        back_to_kernel(s, s->current);
-}
-
-/* Called by hal__preempt_entry on the process stack after a timer tick in app code. */
-HAL_ON_APP_STACK void hal__preempted(void)
-{
-    struct hal_stub *s = hal__running;
-    if (s->preempt_requested) {
-        s->preempt_requested = false;
-        s->stop->kind = HAL_STOP_PREEMPTED;
-        back_to_kernel(s, s->current);
-        s = hal__running;
-    }
-    hal__sud_block(); /* back into app code */
-}
-
-/* --- the kernel side -------------------------------------------------------- */
 
 static int proc_start(void *hal, unsigned slot, uintptr_t entry, uintptr_t stack_lo,
                       uintptr_t stack_top, const uintptr_t args[4])
 {
     struct hal_stub *s = hal;
     struct hal__proc *p = &s->procs[slot];
-    hal__free_context(p->sp);
-    memset(p, 0, sizeof(*p));
-    p->sp = NULL; /* the first frame is built at the first run, when the stack is accessible */
     p->live = true;
+    p->upcall = false;
     p->stack_lo = stack_lo;
     p->stack_hi = stack_top;
     p->code_lo = args[0];
@@ -182,7 +26,8 @@ static int proc_start(void *hal, unsigned slot, uintptr_t entry, uintptr_t stack
     p->mem_hi = args[1] + args[2];
     p->entry = entry;
     memcpy(p->args, args, sizeof(p->args));
-    return 0;
+    memset(p->ret, 0, sizeof(p->ret));
+    return hal__arch_start(s, p);
 }
 
 static void proc_set_return(void *hal, unsigned slot, const uintptr_t regs[4])
@@ -204,22 +49,16 @@ static void proc_run(void *hal, unsigned slot, struct hal_stop *stop)
 {
     struct hal_stub *s = hal;
     struct hal__proc *p = &s->procs[slot];
-    void *fake_stack = NULL;
 
-    if (p->live && !p->sp)
-        p->sp = hal__init_stack(p->stack_lo, p->stack_hi, proc_main);
-    if (!p->live || !p->sp) {
+    if (!p->live) {
         stop->kind = HAL_STOP_RETURNED;
         return;
     }
     s->stop = stop;
-    s->preempt_requested = false;
     s->run_start_tick = s->tick_count;
     hal__running = s;
     s->current = p;
-    asan_leave(&fake_stack, (const void *)p->stack_lo, p->stack_hi - p->stack_lo);
-    hal__switch(&s->kernel_sp, p->sp);
-    asan_arrive(fake_stack, NULL, NULL);
+    hal__arch_run(s, p, stop);
     s->current = NULL;
     s->last_preempted = stop->kind == HAL_STOP_PREEMPTED;
     if (s->last_preempted)
@@ -229,8 +68,7 @@ static void proc_run(void *hal, unsigned slot, struct hal_stop *stop)
 static void proc_discard(void *hal, unsigned slot)
 {
     struct hal_stub *s = hal;
-    hal__free_context(s->procs[slot].sp);
-    s->procs[slot].sp = NULL;
+    hal__arch_forget(&s->procs[slot]);
     s->procs[slot].live = false;
 }
 
@@ -242,55 +80,21 @@ const struct hal_proc_ops hal__proc_ops = {
     .discard = proc_discard,
 };
 
-void hal__fault_to_kernel(struct hal_stub *s, const struct hal_fault *fault)
-{
-    s->stop->kind = HAL_STOP_FAULT;
-    s->stop->fault = *fault;
-    asan_leave(NULL, s->kstack_bottom, s->kstack_size);
-    hal__jump(s->kernel_sp);
-}
-
-static void find_kernel_stack(struct hal_stub *s)
-{
-    pthread_attr_t attr;
-    void *addr = NULL;
-    size_t size = 0;
-    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-        pthread_attr_getstack(&attr, &addr, &size);
-        pthread_attr_destroy(&attr);
-    }
-    s->kstack_bottom = addr;
-    s->kstack_size = size;
-}
-
 int hal__ctx_init(struct hal_stub *s, char *err, size_t errlen)
 {
-    entry_args[0] = &ffi_type_pointer;
-    entry_args[1] = &ffi_type_pointer;
-    entry_args[2] = sizeof(uintptr_t) == 8 ? &ffi_type_uint64 : &ffi_type_uint32;
-    entry_args[3] = &ffi_type_pointer;
-    entry_args[4] = &ffi_type_pointer;
-    upcall_args[0] = upcall_args[1] = upcall_args[2] = &ffi_type_sint;
-    upcall_args[3] = &ffi_type_pointer;
-    if (ffi_prep_cif(&entry_cif, FFI_DEFAULT_ABI, 5, &ffi_type_void, entry_args) != FFI_OK ||
-        ffi_prep_cif(&upcall_cif, FFI_DEFAULT_ABI, 4, &ffi_type_void, upcall_args) != FFI_OK) {
-        snprintf(err, errlen, "libffi cannot describe the app entry or upcall signature");
-        return -1;
-    }
     s->procs = calloc(s->cfg.max_procs, sizeof(*s->procs));
     if (!s->procs) {
         snprintf(err, errlen, "out of memory for %u process contexts", s->cfg.max_procs);
         return -1;
     }
-    find_kernel_stack(s);
-    return 0;
+    return hal__arch_init(s, err, errlen);
 }
 
 void hal__ctx_fini(struct hal_stub *s)
 {
     for (unsigned i = 0; s->procs && i < s->cfg.max_procs; i++)
-        hal__free_context(s->procs[i].sp);
-    hal__free_context(s->kernel_sp);
+        hal__arch_forget(&s->procs[i]);
+    hal__arch_fini(s);
     free(s->procs);
     s->procs = NULL;
 }

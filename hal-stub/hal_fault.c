@@ -99,7 +99,13 @@ static void kernel_panic(int signo, const siginfo_t *si, const struct hal_fault 
     _exit(KSIM_EXIT_PANIC);
 }
 
-static void on_fault(int signo, siginfo_t *si, void *ucv)
+/*
+ * The fault signals' handler (through hal__sigtramp_fault on x86-64, which
+ * has already cleared AC and DF and put back the host's FS base). Returns
+ * nonzero when the interrupted context now resumes the kernel.
+ */
+int hal__on_fault(int signo, siginfo_t *si, void *ucv, uintptr_t fsbase);
+int hal__on_fault(int signo, siginfo_t *si, void *ucv, uintptr_t fsbase)
 {
     struct hal_stub *s = hal__running;
     struct hal_fault f;
@@ -109,10 +115,24 @@ static void on_fault(int signo, siginfo_t *si, void *ucv)
     f.signo = signo;
     f.addr = (uintptr_t)si->si_addr;
     fill_machine_state(&f, signo, ucv);
-    if (!s || !s->current)
+    if (!s || !s->current || !hal__arch_app_running(s))
         kernel_panic(signo, si, &f);
-    hal__fault_to_kernel(s, &f);
+    f.pc = hal__arch_report_pc(s, f.pc);
+    s->stop->kind = HAL_STOP_FAULT;
+    s->stop->fault = f;
+    return hal__arch_stop_from_signal(s, ucv, fsbase);
 }
+
+#if defined(__x86_64__) && !defined(KSIM_SWITCH_UCONTEXT)
+void hal__sigtramp_fault(int signo, siginfo_t *si, void *uc);
+#define FAULT_HANDLER hal__sigtramp_fault
+#else
+static void on_fault_plain(int signo, siginfo_t *si, void *uc)
+{
+    (void)hal__on_fault(signo, si, uc, 0);
+}
+#define FAULT_HANDLER on_fault_plain
+#endif
 
 int hal__fault_init(struct hal_stub *s, char *err, size_t errlen)
 {
@@ -127,10 +147,12 @@ int hal__fault_init(struct hal_stub *s, char *err, size_t errlen)
         return -1;
     }
     memset(&sa, 0, sizeof(sa));
-    sa.sa_sigaction = on_fault;
-    /* NODEFER: the handler leaves by switching stacks, never by returning. */
+    sa.sa_sigaction = FAULT_HANDLER;
+    /* NODEFER: a fault in the handler itself is a kernel panic, not a silent death.
+     * No tick may land while the handler rewrites the interrupted context. */
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
     sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGVTALRM);
     for (size_t i = 0; i < sizeof(fault_signals) / sizeof(fault_signals[0]); i++) {
         if (sigaction(fault_signals[i], &sa, NULL) != 0) {
             snprintf(err, errlen, "cannot install the %s handler", strsignal(fault_signals[i]));

@@ -10,9 +10,10 @@
 #include "hal_mpu_model.h"
 #include "hal_stub.h"
 
+struct hal__cpu;
+
 /* One process's execution context. */
 struct hal__proc {
-    void *sp; /* saved stack pointer (or ucontext) while not running */
     bool live;
     uintptr_t stack_lo, stack_hi;
     uintptr_t mem_lo, mem_hi; /* process RAM below the grant region */
@@ -23,6 +24,8 @@ struct hal__proc {
     bool upcall;
     uintptr_t upcall_fn;
     uintptr_t upcall_args[4];
+    struct hal__cpu *cpu; /* x86-64: the save area (hal_cpu.h) */
+    void *sp;             /* ucontext fallback: the saved context */
     void *asan_fake_stack;
 };
 
@@ -32,16 +35,15 @@ struct hal_stub {
 
     /* contexts */
     struct hal__proc *procs;
-    void *kernel_sp;
     struct hal__proc *current;
     struct hal_stop *stop;
+    void *kernel_sp; /* ucontext fallback: the kernel's saved context */
     const void *kstack_bottom;
     size_t kstack_size;
     void *altstack;
 
     /* preemption */
     bool preemption;
-    volatile bool preempt_requested;
     volatile uint64_t tick_count;
     uint64_t run_start_tick;
     bool last_preempted;
@@ -85,7 +87,8 @@ extern const struct hal_debug_ops hal__debug_ops;
 extern const struct hal_gpio_ops hal__gpio_ops;
 extern const struct hal_rng_ops hal__rng_ops;
 
-/* Context switch (assembly or ucontext). */
+/* A bare stack switch (assembly or ucontext), for the ucontext fallback and
+ * the benchmark baseline. */
 void hal__switch(void **save_sp, void *load_sp);
 void hal__jump(void *load_sp);
 void *hal__init_stack(uintptr_t lo, uintptr_t top, void (*entry)(void));
@@ -96,8 +99,31 @@ int hal__ctx_init(struct hal_stub *s, char *err, size_t errlen);
 void hal__ctx_fini(struct hal_stub *s);
 int hal__fault_init(struct hal_stub *s, char *err, size_t errlen);
 void hal__fault_fini(struct hal_stub *s);
-/* From a signal handler: the running process stops with fault; never returns. */
-void hal__fault_to_kernel(struct hal_stub *s, const struct hal_fault *fault);
+
+/*
+ * How app code is entered and left: hal_cpu_x86_64.c, or the portable
+ * hal_cpu_ucontext.c. hal_ctx.c calls these.
+ */
+int hal__arch_init(struct hal_stub *s, char *err, size_t errlen);
+void hal__arch_fini(struct hal_stub *s);
+/* Sets p up to call its entry point afresh (p's fields are filled in). */
+int hal__arch_start(struct hal_stub *s, struct hal__proc *p);
+/* Runs p (s->current) until it stops; fills *stop. */
+void hal__arch_run(struct hal_stub *s, struct hal__proc *p, struct hal_stop *stop);
+void hal__arch_forget(struct hal__proc *p);
+/* In a signal handler: does app code (or the gate on its behalf) run now? */
+bool hal__arch_app_running(const struct hal_stub *s);
+/* In a signal handler: is the interrupted context app code that may be preempted? */
+bool hal__arch_preemptable(const struct hal_stub *s, const void *uc);
+/* The pc a fault report shows for a fault at pc (the gate's caller, inside the gate). */
+uintptr_t hal__arch_report_pc(const struct hal_stub *s, uintptr_t pc);
+/*
+ * In a signal handler, with *s->stop filled (a fault, or HAL_STOP_PREEMPTED):
+ * the running process stops and the kernel goes on. True when the
+ * interrupted context was rewritten to resume the kernel (the handler then
+ * returns); never returns otherwise. fsbase: the interrupted FS base.
+ */
+bool hal__arch_stop_from_signal(struct hal_stub *s, void *uc, uintptr_t fsbase);
 
 int hal__preempt_init(struct hal_stub *s, char *err, size_t errlen);
 void hal__preempt_fini(struct hal_stub *s);

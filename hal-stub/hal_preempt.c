@@ -4,16 +4,15 @@
  * A periodic host timer (SIGVTALRM: it counts only while ksim computes)
  * ticks every half timeslice. A tick that lands in app code after the
  * process has run for a whole tick period makes the process stop: the
- * handler rewrites the interrupted context so that it enters
- * hal__preempt_entry (assembly) on the process stack, which saves every
- * register and switches to the kernel; resuming returns exactly where the
- * tick landed. A tick that lands in kernel or gate code is only counted.
+ * handler keeps every register of the interrupted code in host memory
+ * (hal_cpu_x86_64.c) and rewrites the context to resume the kernel;
+ * resuming the process later loads all of it at once, exactly where the
+ * tick landed. A tick that lands in kernel or switch code is only counted.
  *
  * Linux syscall user dispatch makes a host system call made by app code a
  * SIGSYS: the selector byte is BLOCK exactly while app code runs.
  */
 #define _GNU_SOURCE
-#include <cpuid.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <signal.h>
@@ -35,16 +34,17 @@
 #define SYSCALL_DISPATCH_FILTER_BLOCK 1
 #endif
 
-#define PREEMPT_STACK_ROOM 4096 /* XSAVE area (AVX-512: 2.7 KiB) and registers */
-#define RED_ZONE           128
-
 volatile char hal__sud_selector = SYSCALL_DISPATCH_FILTER_ALLOW;
-uint64_t hal__xsave_size;
+/* What the switch code stores into the selector on its way into app code. */
+char hal__sud_block_value = SYSCALL_DISPATCH_FILTER_ALLOW;
 static bool sud_on;
 
 #if defined(__x86_64__) && !defined(KSIM_SWITCH_UCONTEXT)
 #define HAL_CAN_PREEMPT 1
-void hal__preempt_entry(void);
+void hal__sigtramp_tick(int signo, siginfo_t *si, void *uc);
+void hal__sigtramp_sys(int signo, siginfo_t *si, void *uc);
+#define TICK_HANDLER   hal__sigtramp_tick
+#define SIGSYS_HANDLER hal__sigtramp_sys
 #endif
 
 void hal__sud_allow(void)
@@ -58,65 +58,61 @@ void hal__sud_block(void)
         hal__sud_selector = SYSCALL_DISPATCH_FILTER_BLOCK;
 }
 
-#ifdef HAL_CAN_PREEMPT
-/* True when pc is app code of the running process (not the gate or libffi). */
-static bool in_app_code(const struct hal__proc *p, uintptr_t pc)
-{
-    return pc >= p->code_lo && pc < p->mem_hi;
-}
-
-/* Redirects the interrupted app code into hal__preempt_entry. */
-static void divert(struct hal__proc *p, ucontext_t *uc)
-{
-    greg_t *g = uc->uc_mcontext.gregs;
-    uintptr_t sp = (uintptr_t)g[REG_RSP] - RED_ZONE - sizeof(uintptr_t);
-    /* The app owns its stack pointer: only write where its own RAM is. */
-    if (sp < p->mem_lo + PREEMPT_STACK_ROOM || sp >= p->mem_hi)
-        return;
-    *(uintptr_t *)sp = (uintptr_t)g[REG_RIP];
-    g[REG_RSP] = (greg_t)sp;
-    g[REG_RIP] = (greg_t)(uintptr_t)hal__preempt_entry;
-}
-#endif
-
-static void on_tick(int signo, siginfo_t *si, void *ucv)
+/*
+ * The timer tick (through hal__sigtramp_tick on x86-64, which keeps the
+ * interrupted code's FS base and syscall selector for it). A tick in app
+ * code after a whole tick period of the turn stops the process: its state is
+ * kept in host memory, nothing is written to its stack, wherever its stack
+ * pointer is. Returns nonzero when the interrupted context now resumes the
+ * kernel.
+ */
+int hal__on_tick(int signo, siginfo_t *si, void *ucv, uintptr_t fsbase);
+int hal__on_tick(int signo, siginfo_t *si, void *ucv, uintptr_t fsbase)
 {
     struct hal_stub *s = hal__running;
-    char selector = hal__sud_selector;
     (void)signo, (void)si;
-    hal__sud_allow(); /* the handler's own return is a host system call */
     if (!s)
-        return;
+        return 0;
     s->tick_count++;
-#ifdef HAL_CAN_PREEMPT
-    ucontext_t *uc = ucv;
-    struct hal__proc *p = s->current;
-    if (p && in_app_code(p, (uintptr_t)uc->uc_mcontext.gregs[REG_RIP])) {
-        s->preempt_requested = s->tick_count - s->run_start_tick >= 2;
-        divert(p, uc); /* always: the trampoline re-blocks host syscalls */
-        return;
-    }
-#else
-    (void)ucv;
-#endif
-    hal__sud_selector = selector; /* sigreturn itself is always allowed: see restorer */
+    if (!s->current || !hal__arch_preemptable(s, ucv) || s->tick_count - s->run_start_tick < 2)
+        return 0;
+    s->stop->kind = HAL_STOP_PREEMPTED;
+    return hal__arch_stop_from_signal(s, ucv, fsbase);
 }
 
-static void on_sigsys(int signo, siginfo_t *si, void *ucv)
+/* A host system call that syscall user dispatch stopped: app code's is a fault. */
+int hal__on_sigsys(int signo, siginfo_t *si, void *ucv, uintptr_t fsbase);
+int hal__on_sigsys(int signo, siginfo_t *si, void *ucv, uintptr_t fsbase)
 {
     struct hal_stub *s = hal__running;
     struct hal_fault f;
-    (void)signo, (void)ucv;
+    (void)signo;
     hal__sud_allow();
+    if (!s || !s->current || !hal__arch_app_running(s))
+        return 0; /* not app code: the selector was left blocked; it is allowed now */
     memset(&f, 0, sizeof(f));
     f.kind = HAL_FAULT_HOST_SYSCALL;
     f.signo = SIGSYS;
     f.pc = (uintptr_t)si->si_call_addr;
     f.syscall_class = (uint32_t)si->si_syscall;
-    if (!s || !s->current)
-        return; /* not app code: let the host call proceed as if allowed */
-    hal__fault_to_kernel(s, &f);
+    s->stop->kind = HAL_STOP_FAULT;
+    s->stop->fault = f;
+    return hal__arch_stop_from_signal(s, ucv, fsbase);
 }
+
+#ifndef HAL_CAN_PREEMPT
+static void on_tick_plain(int signo, siginfo_t *si, void *uc)
+{
+    (void)hal__on_tick(signo, si, uc, 0);
+}
+
+static void on_sigsys_plain(int signo, siginfo_t *si, void *uc)
+{
+    (void)hal__on_sigsys(signo, si, uc, 0);
+}
+#define TICK_HANDLER   on_tick_plain
+#define SIGSYS_HANDLER on_sigsys_plain
+#endif
 
 static int install(int signo, void (*fn)(int, siginfo_t *, void *), int flags)
 {
@@ -125,6 +121,7 @@ static int install(int signo, void (*fn)(int, siginfo_t *, void *), int flags)
     sa.sa_sigaction = fn;
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK | flags;
     sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGVTALRM); /* one handler at a time rewrites a context */
     return sigaction(signo, &sa, NULL);
 }
 
@@ -142,18 +139,10 @@ static uintptr_t signal_restorer(int signo)
     return (uintptr_t)ksa.restorer;
 }
 
-static void find_xsave_size(void)
-{
-    unsigned a = 0, b = 0, c = 0, d = 0;
-    hal__xsave_size = 4096;
-    if (__get_cpuid_count(0xd, 0, &a, &b, &c, &d) && b >= 576)
-        hal__xsave_size = b; /* bytes for the features the OS enabled */
-}
-
 int hal__preempt_init(struct hal_stub *s, char *err, size_t errlen)
 {
-    find_xsave_size();
-    if (install(SIGSYS, on_sigsys, SA_NODEFER) != 0 || install(SIGVTALRM, on_tick, SA_RESTART)) {
+    if (install(SIGSYS, SIGSYS_HANDLER, SA_NODEFER) != 0 ||
+        install(SIGVTALRM, TICK_HANDLER, SA_RESTART) != 0) {
         snprintf(err, errlen, "cannot install the SIGSYS or SIGVTALRM handler");
         return -1;
     }
@@ -163,6 +152,7 @@ int hal__preempt_init(struct hal_stub *s, char *err, size_t errlen)
     uintptr_t restorer = signal_restorer(SIGVTALRM);
     sud_on = restorer && prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, restorer, 32,
                                &hal__sud_selector) == 0;
+    hal__sud_block_value = sud_on ? SYSCALL_DISPATCH_FILTER_BLOCK : SYSCALL_DISPATCH_FILTER_ALLOW;
 #ifdef HAL_CAN_PREEMPT
     uint64_t period_us = s->cfg.timeslice_us / 2 < 1000 ? 1000 : s->cfg.timeslice_us / 2;
     struct itimerval it = {{(time_t)(period_us / 1000000), (suseconds_t)(period_us % 1000000)},
@@ -186,6 +176,7 @@ void hal__preempt_fini(struct hal_stub *s)
     if (sud_on)
         prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF, 0, 0, 0);
     sud_on = false;
+    hal__sud_block_value = SYSCALL_DISPATCH_FILTER_ALLOW;
     signal(SIGVTALRM, SIG_IGN);
     signal(SIGSYS, SIG_DFL);
     s->preemption = false;
