@@ -118,3 +118,68 @@ Test(faults, syscall_storm_harms_no_one)
               "the kernel reported a violation: %s", r.err);
     ksim_result_free(&r);
 }
+
+/*
+ * Issue 18: CPU state an app controls never reaches the kernel or another
+ * process. Each hostile app runs beside the victim on every MPU model.
+ */
+struct hostile {
+    char board[64];
+    char app[32];
+    int status;
+    char says[64]; /* on stdout (0) or in the fault report (3) */
+};
+
+static struct hostile hostile_cases[16];
+
+ParameterizedTestParameters(faults, hostile_cpu_state_harms_no_one)
+{
+    static const char *const boards[] = {"", "nrf52840dk.json", "qemu-rv32-virt-lowmem.json"};
+    static const struct hostile apps[] = {
+        {"", "hostile_df", 0, "hostile_df done"},
+        {"", "hostile_ac", 0, "hostile_ac done, AC kept"},
+        {"", "hostile_deep_spin", 3, "host system call made directly"},
+    };
+    size_t n = 0;
+    for (size_t b = 0; b < 3; b++)
+        for (size_t i = 0; i < 3; i++, n++) {
+            hostile_cases[n] = apps[i];
+            snprintf(hostile_cases[n].board, sizeof(hostile_cases[n].board), "%s", boards[b]);
+        }
+    return cr_make_param_array(struct hostile, hostile_cases, n);
+}
+
+ParameterizedTest(struct hostile *h, faults, hostile_cpu_state_harms_no_one)
+{
+    char board[512];
+    snprintf(board, sizeof(board), "%s/boards/%s", KSIM_SOURCE_DIR,
+             h->board[0] ? h->board : "nrf52840dk.json");
+    const char *const with_board[] = {
+        "run", "--board", board, "--until", "30", app_path("victim"), app_path(h->app), NULL};
+    const char *const plain[] = {"run", "--until", "30", app_path("victim"), app_path(h->app),
+                                 NULL};
+    struct ksim_result r = run_ksim(h->board[0] ? with_board : plain, NULL);
+    cr_assert_eq(r.status, h->status, "%s on '%s': exit %d, stderr: %s", h->app, h->board, r.status,
+                 r.err);
+    cr_assert(strstr(r.out, "victim ok") != NULL, "%s on '%s': victim: %s", h->app, h->board,
+              r.out);
+    const char *where = h->status == 0 ? r.out : r.err;
+    cr_assert(strstr(where, h->says) != NULL, "%s on '%s': no '%s' in: %s", h->app, h->board,
+              h->says, where);
+    cr_assert(strstr(r.err, "panic") == NULL, "%s: %s", h->app, r.err);
+    ksim_result_free(&r);
+}
+
+Test(faults, app_never_sees_the_host_fs_base)
+{
+    struct ksim_result r = run_ksim(
+        (const char *const[]){"run", app_path("victim"), app_path("hostile_fsbase"), NULL}, NULL);
+    if (strstr(r.err, "illegal instruction")) { /* this CPU or OS keeps FS/GS base from apps */
+        ksim_result_free(&r);
+        cr_skip_test("rdfsbase is not allowed in user mode here");
+    }
+    cr_assert_eq(r.status, 0, "exit %d, stderr: %s", r.status, r.err);
+    cr_assert(strstr(r.out, "at start fs=0x0 gs=0x0") != NULL, "stdout: %s", r.out);
+    cr_assert(strstr(r.out, "victim ok") != NULL, "stdout: %s", r.out);
+    ksim_result_free(&r);
+}
