@@ -6,8 +6,10 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "run_ksim.h"
 
@@ -149,24 +151,76 @@ ParameterizedTestParameters(faults, hostile_cpu_state_harms_no_one)
     return cr_make_param_array(struct hostile, hostile_cases, n);
 }
 
+/*
+ * In the trace, the victim's turns between the hostile process's last system
+ * call and its fault: each one is a preemption of a process that made no
+ * system call, deep in its stack.
+ */
+static int victim_turns_during_spin(const char *trace_path)
+{
+    FILE *f = fopen(trace_path, "rb");
+    cr_assert(f, "no trace at %s", trace_path);
+    static char text[1 << 20];
+    size_t len = fread(text, 1, sizeof(text), f);
+    fclose(f);
+    cJSON *doc = cJSON_ParseWithLength(text, len);
+    cr_assert(doc, "the trace is not JSON");
+    const cJSON *events = cJSON_GetObjectItem(doc, "traceEvents");
+    int turns = 0, hostile_tid = -1;
+    for (int i = cJSON_GetArraySize(events) - 1; i >= 0; i--) {
+        const cJSON *e = cJSON_GetArrayItem(events, i);
+        const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(e, "name"));
+        const char *cat = cJSON_GetStringValue(cJSON_GetObjectItem(e, "cat"));
+        const char *detail =
+            cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(e, "args"), "detail"));
+        int tid = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(e, "tid"));
+        if (name && strcmp(name, "process fault") == 0 && hostile_tid < 0) {
+            hostile_tid = tid;
+            turns = 0;
+        } else if (hostile_tid >= 0 && cat && strcmp(cat, "syscall") == 0 && tid == hostile_tid) {
+            break; /* its last system call before the spin */
+        } else if (hostile_tid >= 0 && name && strcmp(name, "switch") == 0 && detail &&
+                   strcmp(detail, "victim") == 0) {
+            turns++;
+        }
+    }
+    cJSON_Delete(doc);
+    return turns;
+}
+
 ParameterizedTest(struct hostile *h, faults, hostile_cpu_state_harms_no_one)
 {
-    char board[512];
+    char board[512], trace[] = "/tmp/ksim-hostile-XXXXXX";
+    int fd = mkstemp(trace);
+    cr_assert(fd >= 0);
+    close(fd);
     snprintf(board, sizeof(board), "%s/boards/%s", KSIM_SOURCE_DIR,
              h->board[0] ? h->board : "nrf52840dk.json");
-    const char *const with_board[] = {
-        "run", "--board", board, "--until", "30", app_path("victim"), app_path(h->app), NULL};
-    const char *const plain[] = {"run", "--until", "30", app_path("victim"), app_path(h->app),
-                                 NULL};
+    const char *const with_board[] = {"run",
+                                      "--board",
+                                      board,
+                                      "--until",
+                                      "30",
+                                      "--trace",
+                                      trace,
+                                      app_path("victim"),
+                                      app_path(h->app),
+                                      NULL};
+    const char *const plain[] = {
+        "run", "--until", "30", "--trace", trace, app_path("victim"), app_path(h->app), NULL};
     struct ksim_result r = run_ksim(h->board[0] ? with_board : plain, NULL);
-    cr_assert_eq(r.status, h->status, "%s on '%s': exit %d, stderr: %s", h->app, h->board, r.status,
-                 r.err);
+    cr_assert_eq(r.status, h->status, "%s on '%s': exit %d, stdout: %s, stderr: %s", h->app,
+                 h->board, r.status, r.out, r.err);
     cr_assert(strstr(r.out, "victim ok") != NULL, "%s on '%s': victim: %s", h->app, h->board,
               r.out);
     const char *where = h->status == 0 ? r.out : r.err;
     cr_assert(strstr(where, h->says) != NULL, "%s on '%s': no '%s' in: %s", h->app, h->board,
               h->says, where);
     cr_assert(strstr(r.err, "panic") == NULL, "%s: %s", h->app, r.err);
+    if (strcmp(h->app, "hostile_deep_spin") == 0)
+        cr_assert_gt(victim_turns_during_spin(trace), 0,
+                     "on '%s' the victim never ran while the deep spinner spun", h->board);
+    unlink(trace);
     ksim_result_free(&r);
 }
 

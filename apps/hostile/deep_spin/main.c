@@ -3,6 +3,10 @@
  * no system call (it must be preempted like any other), then makes a host
  * system call directly (it must still fault: preemption never leaves host
  * system calls allowed). The stack lies at the bottom of process RAM.
+ *
+ * The spin is bounded by host cycles, not iterations: short enough (well
+ * under the victim's 2 s of virtual time on any CPU) that the victim is
+ * still alive when it ends, long enough to be preempted many times.
  */
 #include <ksim/abi.h>
 #include <stdint.h>
@@ -16,6 +20,15 @@ static uintptr_t ram_start(void)
     uintptr_t regs[4] = {2, 0, 0, 0};
     ksim_syscall(KSIM_CLASS_MEMOP, regs);
     return regs[1];
+}
+
+#define SPIN_CYCLES 150000000ULL /* about 50 ms on a 3 GHz TSC */
+
+static uint64_t cycles(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
 }
 
 static long host_getpid(void)
@@ -34,7 +47,7 @@ static long __attribute__((noinline)) deep(void)
     volatile char pad[depth];
     pad[0] = here;
     pad[sizeof(pad) - 1] = 1;
-    for (volatile unsigned long i = 0; i < 400000000UL; i++)
+    for (uint64_t start = cycles(); cycles() - start < SPIN_CYCLES;)
         ;
     return host_getpid() + pad[0];
 }
