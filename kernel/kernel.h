@@ -112,7 +112,7 @@ struct kernel {
     void (*on_event)(void *ctx, const struct kernel_event *ev);
     void *event_ctx;
     bool trace_syscalls; /* report every system call and upcall (costs a call each) */
-    bool turn_used_up;   /* the last turn ended by its system-call budget, not by a wait */
+    bool turn_used_up;   /* the last turn costs a timeslice: its call budget ran out, or a restart */
     int last_run;        /* slot that ran last, for KEV_SWITCH */
 };
 

@@ -93,12 +93,17 @@ void proc_terminate(struct kernel *k, struct proc *p, int32_t completion_code)
     kernel_emit(k, KEV_EXIT, p);
 }
 
-/* Restarts, or stops the process as faulted when even that fails. */
+/*
+ * Restarts, or stops the process as faulted when even that fails. A restart
+ * costs a timeslice of virtual time, as a boot does on a board: an app that
+ * restarts in a loop cannot freeze time for everyone else.
+ */
 static void restart_or_stop(struct kernel *k, struct proc *p)
 {
     struct loader_error err;
     kernel_emit(k, KEV_RESTART, p);
     p->restarts++;
+    k->turn_used_up = true;
     if (proc_start(k, p, &err) != 0)
         stop_running(k, p, PROC_FAULTED);
 }

@@ -60,6 +60,16 @@ struct runner {
     uint64_t paced_deadline; /* virtual deadline a paced timer waits for (0: none) */
 };
 
+/* A restart storm would bury everything else: the first ten, then 100, 1000 ... */
+static bool restart_worth_telling(unsigned n)
+{
+    if (n <= 10)
+        return true;
+    while (n % 10 == 0)
+        n /= 10;
+    return n == 1;
+}
+
 static void on_kernel_event(void *ctx, const struct kernel_event *ev)
 {
     struct runner *r = ctx;
@@ -71,8 +81,11 @@ static void on_kernel_event(void *ctx, const struct kernel_event *ev)
         fault_report_print(stderr, &r->kernel, r->hal, ev->p);
         break;
     case KEV_RESTART:
-        fprintf(stderr, "ksim: process '%s' (id %u) restarts (restart %u)\n", ev->p->name,
-                ev->p->id, ev->p->restarts + 1);
+        if (restart_worth_telling(ev->p->restarts + 1))
+            fprintf(stderr, "ksim: process '%s' (id %u) restarts (restart %u%s)\n", ev->p->name,
+                    ev->p->id, ev->p->restarts + 1,
+                    ev->p->restarts + 1 == 10 ? "; from now on only every power of ten is told"
+                                              : "");
         break;
     case KEV_PANIC:
         fprintf(stderr, "ksim: kernel panic: fault policy 'panic' after process '%s' faulted\n",

@@ -234,6 +234,61 @@ Test(faults, app_never_sees_the_host_fs_base)
     }
     cr_assert_eq(r.status, 0, "exit %d, stderr: %s", r.status, r.err);
     cr_assert(strstr(r.out, "at start fs=0x0 gs=0x0") != NULL, "stdout: %s", r.out);
+    cr_assert(strstr(r.out, "after fs=0x12340000 gs=0x56780000") != NULL,
+              "the app lost its own FS/GS base across preemption: %s", r.out);
     cr_assert(strstr(r.out, "victim ok") != NULL, "stdout: %s", r.out);
+    ksim_result_free(&r);
+}
+
+/*
+ * Issue 18 item 5: an app that exits with restart as its first act. Each
+ * restart costs a timeslice of virtual time, so the victim's 2 s of sleeps
+ * end, --until comes (exit 0), and the storm is visible in the restart
+ * count, not frozen time.
+ */
+struct storm {
+    char board[64];
+    char isolation[8];
+};
+
+static struct storm storm_cases[] = {
+    {"", "mpu"},
+    {"nrf52840dk.json", "mpu"},
+    {"qemu-rv32-virt-lowmem.json", "mpu"},
+    {"", "off"},
+};
+
+ParameterizedTestParameters(faults, restart_storm_costs_virtual_time)
+{
+    return cr_make_param_array(struct storm, storm_cases,
+                               sizeof(storm_cases) / sizeof(storm_cases[0]));
+}
+
+ParameterizedTest(struct storm *s, faults, restart_storm_costs_virtual_time, .timeout = 60)
+{
+    char board[512];
+    snprintf(board, sizeof(board), "%s/boards/%s", KSIM_SOURCE_DIR,
+             s->board[0] ? s->board : "nrf52840dk.json");
+    const char *const with_board[] = {
+        "run",         "--board",          board,
+        "--isolation", s->isolation,       "--until",
+        "5",           app_path("victim"), app_path("hostile_restart_storm"),
+        NULL};
+    const char *const plain[] = {"run",
+                                 "--isolation",
+                                 s->isolation,
+                                 "--until",
+                                 "5",
+                                 app_path("victim"),
+                                 app_path("hostile_restart_storm"),
+                                 NULL};
+    struct ksim_result r = run_ksim(s->board[0] ? with_board : plain, NULL);
+    cr_assert_eq(r.status, 0, "on '%s': exit %d, stderr: %.2000s", s->board, r.status, r.err);
+    cr_assert(strstr(r.out, "victim ok") != NULL, "on '%s': the victim never woke: %s", s->board,
+              r.out);
+    /* 5 s at one timeslice (10 ms on these boards) per restart: a few hundred. */
+    cr_assert(strstr(r.err, "(restart 100)") != NULL && strstr(r.err, "(restart 10000)") == NULL,
+              "on '%s': %.2000s", s->board, r.err);
+    cr_assert(strstr(r.err, "(restart 11)") == NULL, "restarts after the tenth are not all told");
     ksim_result_free(&r);
 }

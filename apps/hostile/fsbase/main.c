@@ -14,6 +14,13 @@ static uint64_t rdfs(void)
     return v;
 }
 
+static uint64_t cycles(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
 static uint64_t rdgs(void)
 {
     uint64_t v;
@@ -29,7 +36,8 @@ int main(void)
     __asm__ volatile("wrgsbase %0" ::"r"((uint64_t)0x56780000));
     for (int round = 0; round < 5; round++) {
         usleep(100000);
-        for (volatile unsigned long i = 0; i < 5000000; i++)
+        /* About 20 ms of host cycles: several preemptions each round. */
+        for (uint64_t start = cycles(); cycles() - start < 60000000ULL;)
             ;
     }
     printf("hostile_fsbase: after fs=0x%llx gs=0x%llx\n", (unsigned long long)rdfs(),
