@@ -27,6 +27,7 @@ struct hal__proc {
     struct hal__cpu *cpu; /* x86-64: the save area (hal_cpu.h) */
     void *sp;             /* ucontext fallback: the saved context */
     void *asan_fake_stack;
+    uintptr_t grant_sealed_lo, grant_sealed_hi; /* isolation off: grant pages kept from the app */
 };
 
 struct hal_stub {

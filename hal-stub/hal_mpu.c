@@ -144,11 +144,38 @@ static int mpu_plan_block(void *hal, uintptr_t free_start, uintptr_t free_end,
     return s->model->plan_block(&s->model_params, free_start, free_end, req, out);
 }
 
+/*
+ * Isolation off still keeps the grant region from the app: grants hold what
+ * the kernel acts on (upcall pointers, allow records), which an app must
+ * never rewrite. Its whole pages are sealed once, when the process first
+ * runs, and unsealed when it ends: nothing changes per switch.
+ */
+static void unseal_grants(struct hal_stub *s, unsigned slot)
+{
+    struct hal__proc *p = &s->procs[slot];
+    protect(p->grant_sealed_lo, p->grant_sealed_hi, PROT_READ | PROT_WRITE | PROT_EXEC);
+    p->grant_sealed_lo = p->grant_sealed_hi = 0; /* as sim/memmap.c mapped it */
+}
+
+static void seal_grants(struct hal_stub *s, unsigned slot, const struct hal_block *b)
+{
+    struct hal__proc *p = &s->procs[slot];
+    uintptr_t lo = up(b->grant_start, s->cfg.page_size), hi = down(b->end, s->cfg.page_size);
+    if (p->grant_sealed_lo == lo && p->grant_sealed_hi == hi)
+        return;
+    unseal_grants(s, slot); /* a block placed anew */
+    protect(lo, hi, PROT_NONE);
+    p->grant_sealed_lo = lo;
+    p->grant_sealed_hi = hi;
+}
+
 static void mpu_activate(void *hal, unsigned slot, const struct hal_block *b)
 {
     struct hal_stub *s = hal;
-    if (!s->cfg.isolation)
+    if (!s->cfg.isolation) {
+        seal_grants(s, slot, b);
         return;
+    }
     if (s->active_slot == (int)slot)
         return; /* the same process again: nothing changes */
     if (s->active_slot >= 0)
@@ -178,6 +205,8 @@ static int mpu_set_brk(void *hal, unsigned slot, struct hal_block *b, uintptr_t 
 static void mpu_release(void *hal, unsigned slot, const struct hal_block *b)
 {
     struct hal_stub *s = hal;
+    if (!s->cfg.isolation)
+        unseal_grants(s, slot);
     if (!s->cfg.isolation || s->active_slot != (int)slot)
         return;
     revoke_block(s, b);

@@ -4,9 +4,8 @@
  * system call directly (it must still fault: preemption never leaves host
  * system calls allowed). The stack lies at the bottom of process RAM.
  *
- * The spin is bounded by host cycles, not iterations: short enough (well
- * under the victim's 2 s of virtual time on any CPU) that the victim is
- * still alive when it ends, long enough to be preempted many times.
+ * The spin is bounded by iterations, so by CPU time, which is what the
+ * preemption timer counts: about 0.1 s on a fast CPU, dozens of ticks.
  */
 #include <ksim/abi.h>
 #include <stdint.h>
@@ -20,15 +19,6 @@ static uintptr_t ram_start(void)
     uintptr_t regs[4] = {2, 0, 0, 0};
     ksim_syscall(KSIM_CLASS_MEMOP, regs);
     return regs[1];
-}
-
-#define SPIN_CYCLES 150000000ULL /* about 50 ms on a 3 GHz TSC */
-
-static uint64_t cycles(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t)hi << 32 | lo;
 }
 
 static long host_getpid(void)
@@ -47,7 +37,7 @@ static long __attribute__((noinline)) deep(void)
     volatile char pad[depth];
     pad[0] = here;
     pad[sizeof(pad) - 1] = 1;
-    for (uint64_t start = cycles(); cycles() - start < SPIN_CYCLES;)
+    for (volatile unsigned long i = 0; i < 600000000UL; i++)
         ;
     return host_getpid() + pad[0];
 }
