@@ -16,6 +16,7 @@ extern struct ksim_app_layout ksim_app_layout;
 /* Installs the gate; every system call goes through ksim_syscall. */
 void ksim_set_gate(ksim_gate_fn gate);
 void ksim_syscall(uint32_t syscall_class, uintptr_t regs[4]);
+ksim_gate_fn ksim_gate_address(void);
 
 /* The heap starts at heap_start; memory up to brk is already usable. */
 void ksim_heap_init(void *heap_start, void *brk);

@@ -28,6 +28,12 @@ void ksim_set_gate(ksim_gate_fn gate)
     ksim_gate = gate;
 }
 
+/* For raw apps that call the gate themselves (apps/hostile/leak_probe). */
+ksim_gate_fn ksim_gate_address(void)
+{
+    return ksim_gate;
+}
+
 void ksim_syscall(uint32_t syscall_class, uintptr_t regs[4])
 {
     ksim_gate(syscall_class, regs);
