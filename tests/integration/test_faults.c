@@ -142,10 +142,11 @@ ParameterizedTestParameters(faults, hostile_cpu_state_harms_no_one)
         {"", "hostile_df", 0, "hostile_df done"},
         {"", "hostile_ac", 0, "hostile_ac done, AC kept"},
         {"", "hostile_deep_spin", 3, "host system call made directly"},
+        {"", "hostile_cpu_chaos", 0, "3000 calls, state kept"},
     };
     size_t n = 0;
     for (size_t b = 0; b < 3; b++)
-        for (size_t i = 0; i < 3; i++, n++) {
+        for (size_t i = 0; i < sizeof(apps) / sizeof(apps[0]); i++, n++) {
             hostile_cases[n] = apps[i];
             snprintf(hostile_cases[n].board, sizeof(hostile_cases[n].board), "%s", boards[b]);
         }
