@@ -129,26 +129,30 @@ Test(faults, syscall_storm_harms_no_one)
 struct hostile {
     char board[64];
     char app[32];
+    bool isolation_off;
     int status;
     char says[64]; /* on stdout (0) or in the fault report (3) */
 };
 
-static struct hostile hostile_cases[16];
+static struct hostile hostile_cases[20];
 
 ParameterizedTestParameters(faults, hostile_cpu_state_harms_no_one)
 {
     static const char *const boards[] = {"", "nrf52840dk.json", "qemu-rv32-virt-lowmem.json"};
     static const struct hostile apps[] = {
-        {"", "hostile_df", 0, "hostile_df done"},
-        {"", "hostile_ac", 0, "hostile_ac done, AC kept"},
-        {"", "hostile_deep_spin", 3, "host system call made directly"},
-        {"", "hostile_cpu_chaos", 0, "3000 calls, state kept"},
+        {"", "hostile_df", false, 0, "hostile_df done"},
+        {"", "hostile_ac", false, 0, "hostile_ac done, AC kept"},
+        {"", "hostile_deep_spin", false, 3, "host system call made directly"},
+        {"", "hostile_cpu_chaos", false, 0, "3000 calls, state kept"},
     };
     size_t n = 0;
-    for (size_t b = 0; b < 3; b++)
+    /* The three MPU models, then the default board with --isolation off. */
+    for (size_t b = 0; b < 4; b++)
         for (size_t i = 0; i < sizeof(apps) / sizeof(apps[0]); i++, n++) {
             hostile_cases[n] = apps[i];
-            snprintf(hostile_cases[n].board, sizeof(hostile_cases[n].board), "%s", boards[b]);
+            snprintf(hostile_cases[n].board, sizeof(hostile_cases[n].board), "%s",
+                     b < 3 ? boards[b] : "");
+            hostile_cases[n].isolation_off = b == 3;
         }
     return cr_make_param_array(struct hostile, hostile_cases, n);
 }
@@ -201,9 +205,13 @@ ParameterizedTest(struct hostile *h, faults, hostile_cpu_state_harms_no_one)
     /* The spinner runs without --until: alone once the victim has ended, a
      * preempted spinner lets virtual time jump straight to it. */
     bool spinner = strcmp(h->app, "hostile_deep_spin") == 0;
-    const char *argv[12];
+    const char *argv[14];
     int n = 0;
     argv[n++] = "run";
+    if (h->isolation_off) {
+        argv[n++] = "--isolation";
+        argv[n++] = "off";
+    }
     if (h->board[0]) {
         argv[n++] = "--board";
         argv[n++] = board;
