@@ -270,7 +270,7 @@ hal__gate_entry:
     movb $SUD_ALLOW, hal__sud_selector(%rip)
     .globl hal__kernel_resume
 hal__kernel_resume:             /* also where a signal handler sends the kernel */
-    fninit                      /* no x87 stack the app left behind */
+    emms                        /* no x87 stack the app left behind (all tags empty) */
     ldmxcsr (%rsp)
     fldcw 4(%rsp)
     addq $8, %rsp
