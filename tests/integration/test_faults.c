@@ -158,9 +158,10 @@ ParameterizedTestParameters(faults, hostile_cpu_state_harms_no_one)
 }
 
 /*
- * In the trace, the victim's turns between the hostile process's last system
- * call and its fault: each one is a preemption of a process that made no
- * system call, deep in its stack.
+ * In the trace, the victim's turns between the hostile process's memop (its
+ * last call before the deep spin) and its fault: in the spin it only reads
+ * the alarm counter, a command that never ends a turn, so each turn of the
+ * victim's there is a preemption deep in the spinner's stack.
  */
 static int victim_turns_during_spin(const char *trace_path)
 {
@@ -183,8 +184,9 @@ static int victim_turns_during_spin(const char *trace_path)
         if (name && strcmp(name, "process fault") == 0 && hostile_tid < 0) {
             hostile_tid = tid;
             turns = 0;
-        } else if (hostile_tid >= 0 && cat && strcmp(cat, "syscall") == 0 && tid == hostile_tid) {
-            break; /* its last system call before the spin */
+        } else if (hostile_tid >= 0 && cat && strcmp(cat, "syscall") == 0 && tid == hostile_tid &&
+                   name && strcmp(name, "memop") == 0) {
+            break; /* its memop before the spin (in the spin it only reads the alarm) */
         } else if (hostile_tid >= 0 && name && strcmp(name, "switch") == 0 && detail &&
                    strcmp(detail, "victim") == 0) {
             turns++;

@@ -4,8 +4,11 @@
  * system call directly (it must still fault: preemption never leaves host
  * system calls allowed). The stack lies at the bottom of process RAM.
  *
- * The spin is bounded by iterations, so by CPU time, which is what the
- * preemption timer counts: about 0.1 s on a fast CPU, dozens of ticks.
+ * The spin lasts one second of virtual time, which only preemption makes
+ * pass: pure stretches of about 20 ms of CPU, with a read of the alarm
+ * counter between them (a command, which never ends a turn). It gives up
+ * after 500 stretches, so a broken preemption ends the run instead of
+ * hanging it (the test then sees that the victim never ran).
  */
 #include <ksim/abi.h>
 #include <stdint.h>
@@ -19,6 +22,13 @@ static uintptr_t ram_start(void)
     uintptr_t regs[4] = {2, 0, 0, 0};
     ksim_syscall(KSIM_CLASS_MEMOP, regs);
     return regs[1];
+}
+
+static uint32_t alarm_command(uint32_t command)
+{
+    uintptr_t regs[4] = {KSIM_DRIVER_ALARM, command, 0, 0};
+    ksim_syscall(KSIM_CLASS_COMMAND, regs);
+    return (uint32_t)regs[1];
 }
 
 static long host_getpid(void)
@@ -37,8 +47,10 @@ static long __attribute__((noinline)) deep(void)
     volatile char pad[depth];
     pad[0] = here;
     pad[sizeof(pad) - 1] = 1;
-    for (volatile unsigned long i = 0; i < 600000000UL; i++)
-        ;
+    uint32_t hz = alarm_command(1), start = alarm_command(2);
+    for (int stretch = 0; stretch < 500 && alarm_command(2) - start < hz; stretch++)
+        for (volatile unsigned long i = 0; i < 60000000UL; i++)
+            ;
     return host_getpid() + pad[0];
 }
 
