@@ -1,6 +1,6 @@
 /*
- * The everyday drivers (kernel/drv_led.c, drv_button.c, drv_gpio.c,
- * drv_rng.c, drv_ipc.c) through syscall_handle on hand-made processes, over
+ * The everyday drivers (kernel/drivers/led.c, button.c, gpio.c, rng.c,
+ * ipc.c) through syscall_handle on hand-made processes, over
  * the fake HAL of fake_hal.h plus a fake board I/O (LEDs, buttons, pins)
  * and a counting random source defined here. Each driver's command table:
  * command 0, NOSUPPORT for unknown commands, INVAL for an index the board
