@@ -104,7 +104,7 @@ struct kernel {
     int current; /* slot running now, or -1 */
     bool panicked;
 
-    const struct driver *drivers[KS_MAX_DRIVERS];
+    const struct driver *drivers[KS_MAX_DRIVERS]; /* ascending numbers (driver.h) */
     unsigned ndrivers;
     struct sched sched;
     struct kernel_console console;
@@ -176,9 +176,6 @@ enum kernel_status kernel_step(struct kernel *k);
 
 /* Where the kernel stands, without running anything. */
 enum kernel_status kernel_status(const struct kernel *k);
-
-/* Looks up a driver by number: its index, or -1. */
-int kernel_driver_index(const struct kernel *k, uint32_t num);
 
 /* Queues an upcall for p from driver idx and wakes p if it waits for it. */
 void kernel_schedule_upcall(struct kernel *k, struct proc *p, unsigned idx, uint32_t number,

@@ -4,30 +4,23 @@
 #include "err.h"
 #include "kernel.h"
 
-static struct syscall_ret lld_command(struct kernel *k, struct proc *p, unsigned idx, uint32_t cmd,
-                                      uint32_t arg0, uint32_t arg1)
+static struct syscall_ret lld_command(const struct driver_command *c)
 {
-    const struct hal *hal = k->hal;
-    (void)idx;
-    switch (cmd) {
-    case 0:
-        return ret_success();
-    case 1:
-        hal->debug->low_level_debug(hal->ctx, p->id, HAL_DEBUG_ALERT, arg0, 0);
-        return ret_success();
-    case 2:
-        hal->debug->low_level_debug(hal->ctx, p->id, HAL_DEBUG_PRINT1, arg0, 0);
-        return ret_success();
-    case 3:
-        hal->debug->low_level_debug(hal->ctx, p->id, HAL_DEBUG_PRINT2, arg0, arg1);
-        return ret_success();
-    default:
-        return ret_failure(KS_ENOSUPPORT);
-    }
+    static const enum hal_debug_kind kinds[] = {
+        [KSIM_LOW_LEVEL_DEBUG_CMD_ALERT] = HAL_DEBUG_ALERT,
+        [KSIM_LOW_LEVEL_DEBUG_CMD_PRINT1] = HAL_DEBUG_PRINT1,
+        [KSIM_LOW_LEVEL_DEBUG_CMD_PRINT2] = HAL_DEBUG_PRINT2,
+    };
+    const struct hal *hal = c->k->hal;
+    /* Only the two-number print passes its second argument on. */
+    uint32_t b = c->number == KSIM_LOW_LEVEL_DEBUG_CMD_PRINT2 ? c->arg1 : 0;
+    hal->debug->low_level_debug(hal->ctx, c->p->id, kinds[c->number], c->arg0, b);
+    return ret_success();
 }
 
 const struct driver drv_low_level_debug = {
     .num = KSIM_DRIVER_LOW_LEVEL_DEBUG,
     .name = "low_level_debug",
+    .command_count = KSIM_LOW_LEVEL_DEBUG_CMD_COUNT,
     .command = lld_command,
 };

@@ -706,3 +706,105 @@ Test(grant, ipc_grant_fits_the_default_region)
     sys_as(p, KSIM_CLASS_SUBSCRIBE, IPC, 64, FN, 0);
     expect(KSIM_FAILURE_2_U32, KS_ENOSUPPORT, FN, 0); /* IPC has 64 subscribe numbers */
 }
+
+/* --- The driver table (driver.h): checks syscall.c makes for every driver --- */
+
+TestSuite(driver, .init = setup, .fini = teardown);
+
+/* A process whose grant region has no room at all. */
+static struct proc *proc_without_grant_room(void)
+{
+    const struct hal_block b = {
+        .start = FAKE_START + OFF(1),
+        .end = FAKE_END + OFF(1),
+        .stack_start = FAKE_START + OFF(1),
+        .stack_end = FAKE_STACK_END + OFF(1),
+        .image_start = FAKE_IMAGE_START + OFF(1),
+        .image_end = FAKE_IMAGE_END + OFF(1),
+        .data_start = FAKE_DATA_START + OFF(1),
+        .data_end = FAKE_DATA_END + OFF(1),
+        .brk = FAKE_BRK + OFF(1),
+        .grant_start = FAKE_END + OFF(1),
+    };
+    return fake_proc_block(&fb, &b);
+}
+
+Test(driver, every_driver_installs_in_number_order)
+{
+    struct kernel_config cfg = fake_config();
+    cfg.drv_led = cfg.drv_button = cfg.drv_gpio = cfg.drv_rng = cfg.drv_ipc = true;
+    cfg.drv_app_flash = true;
+    fake_board_fini(&fb);
+    fake_board_init_with(&fb, &cfg, FAKE_RAM_SIZE); /* asserts kernel_init succeeds */
+    cr_assert_eq(fb.k.ndrivers, 9, "every driver ksim has");
+    for (unsigned i = 0; i < fb.k.ndrivers; i++) {
+        if (i > 0)
+            cr_assert_gt(fb.k.drivers[i]->num, fb.k.drivers[i - 1]->num,
+                         "kernel_init's table is not in ascending number order at %u", i);
+        cr_assert_eq(kernel_driver_index(&fb.k, fb.k.drivers[i]->num), (int)i);
+    }
+    const uint32_t missing[] = {0x5,     0x7,     0x9,     0xffff,  0x10001,
+                                0x40000, 0x40002, 0x50001, 0x60000, UINT32_MAX};
+    for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++)
+        cr_assert_eq(kernel_driver_index(&fb.k, missing[i]), -1, "0x%x found", missing[i]);
+}
+
+Test(driver, add_keeps_numbers_ascending)
+{
+    unsigned n = fb.k.ndrivers;
+    cr_assert_eq(kernel_add_driver(&fb.k, &drv_alarm), -KS_EINVAL, "a number below the last");
+    cr_assert_eq(kernel_add_driver(&fb.k, &drv_rng), -KS_EINVAL, "the last number again");
+    cr_assert_eq(fb.k.ndrivers, n, "a refused driver is not installed");
+}
+
+Test(driver, table_answers_command_0_and_out_of_range_numbers)
+{
+    cmd(KSIM_DRIVER_LOW_LEVEL_DEBUG, 0, 1, 2);
+    expect_ok();
+    cmd(KSIM_DRIVER_LOW_LEVEL_DEBUG, KSIM_LOW_LEVEL_DEBUG_CMD_COUNT, 1, 2);
+    expect_fail(KS_ENOSUPPORT);
+    cmd(KSIM_DRIVER_LOW_LEVEL_DEBUG, UINT32_MAX, 1, 2);
+    expect_fail(KS_ENOSUPPORT);
+    if (UINTPTR_MAX > UINT32_MAX) { /* a number over TRD104's 32 bits is not truncated to 1 */
+        sys_as(p, KSIM_CLASS_COMMAND, KSIM_DRIVER_LOW_LEVEL_DEBUG,
+               (uintptr_t)((uint64_t)1 << 32 | 1), 1, 2);
+        expect_fail(KS_ENOSUPPORT);
+    }
+    cr_assert_eq(fb.ndebug, 0, "the driver never saw those commands");
+}
+
+Test(driver, index_is_checked_before_the_grant)
+{
+    struct proc *q = proc_without_grant_room();
+    int idx = kernel_driver_index(&fb.k, BUTTON);
+    cmd_as(q, BUTTON, KSIM_BUTTON_CMD_ENABLE_INTERRUPT, NBUTTONS, 0);
+    expect_fail(KS_EINVAL);
+    cmd_as(q, BUTTON, KSIM_BUTTON_CMD_ENABLE_INTERRUPT, 0, 0);
+    expect_fail(KS_ENOMEM);
+    /* Reading a button needs no grant: it works with no room for one. */
+    io.buttons[1] = true;
+    cmd_as(q, BUTTON, KSIM_BUTTON_CMD_READ, 1, 0);
+    expect_u32(1);
+    cr_assert_eq(q->grant[idx], 0, "no grant was made");
+    cr_assert_eq(q->grant_top, q->block.end);
+}
+
+Test(driver, grant_failure_is_nomem_once_for_every_driver)
+{
+    struct proc *q = proc_without_grant_room();
+    const struct {
+        uint32_t drv, cmd;
+    } calls[] = {
+        {KSIM_DRIVER_ALARM, KSIM_ALARM_CMD_READ},
+        {KSIM_DRIVER_CONSOLE, KSIM_CONSOLE_CMD_ABORT_READ},
+        {RNG, KSIM_RNG_CMD_GET},
+        {IPC, KSIM_IPC_CMD_DISCOVER},
+    };
+    for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+        cmd_as(q, calls[i].drv, calls[i].cmd, 0, 0);
+        expect_fail(KS_ENOMEM);
+        cmd_as(q, calls[i].drv, 0, 0, 0);
+        expect_ok(); /* command 0 needs no grant */
+    }
+    cr_assert_eq(q->grant_top, q->block.end);
+}
