@@ -84,5 +84,7 @@ extern const struct driver drv_gpio;
 extern const struct driver drv_rng;
 extern const struct driver drv_ipc;
 extern const struct driver drv_app_flash;
+extern const struct driver drv_temperature;
+extern const struct driver drv_humidity;
 
 #endif /* KSIM_KERNEL_DRIVER_H */

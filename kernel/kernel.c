@@ -50,6 +50,8 @@ int kernel_init(struct kernel *k, const struct hal *hal, const struct kernel_con
         {cfg->drv_ipc, &drv_ipc},
         {cfg->drv_rng, &drv_rng},
         {cfg->drv_app_flash, &drv_app_flash},
+        {cfg->drv_temperature, &drv_temperature},
+        {cfg->drv_humidity, &drv_humidity},
     };
     for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
         if (drivers[i].enabled && kernel_add_driver(k, drivers[i].driver) < 0)

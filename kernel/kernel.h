@@ -47,8 +47,9 @@ struct kernel_config {
     bool drv_alarm, drv_console, drv_low_level_debug;
     /* LED, button and GPIO need hal->gpio; RNG needs hal->rng (see hal.h). */
     bool drv_led, drv_button, drv_gpio, drv_rng, drv_ipc;
-    bool drv_app_flash;         /* writes into an app's own writeable flash regions */
-    enum sched_kind sched_kind; /* 0: round robin */
+    bool drv_app_flash;                 /* writes into an app's own writeable flash regions */
+    bool drv_temperature, drv_humidity; /* need hal->sensor */
+    enum sched_kind sched_kind;         /* 0: round robin */
     enum kernel_pressure_policy pressure;
 };
 
@@ -108,6 +109,7 @@ struct kernel {
     unsigned ndrivers;
     struct sched sched;
     struct kernel_console console;
+    bool sensor_busy[HAL_SENSOR_KINDS]; /* a reading of that kind is under way */
 
     void (*on_event)(void *ctx, const struct kernel_event *ev);
     void *event_ctx;

@@ -202,4 +202,21 @@ enum ksim_app_flash {
     KSIM_APP_FLASH_ALLOW_RO_COUNT = 1,
 };
 
+/* Temperature and humidity: split-phase, one reading per command 1. */
+#define KSIM_DRIVER_TEMPERATURE 0x60000u
+enum ksim_temperature {
+    KSIM_TEMPERATURE_CMD_READ = 1, /* a read already under way is joined, as Tock */
+    KSIM_TEMPERATURE_CMD_COUNT = 2,
+    KSIM_TEMPERATURE_UPCALL_READING = 0, /* (hundredths of a degree Celsius, 0, 0) */
+    KSIM_TEMPERATURE_UPCALL_COUNT = 1,
+};
+
+#define KSIM_DRIVER_HUMIDITY 0x60001u
+enum ksim_humidity {
+    KSIM_HUMIDITY_CMD_READ = 1, /* Failure BUSY while any read is under way, as Tock */
+    KSIM_HUMIDITY_CMD_COUNT = 2,
+    KSIM_HUMIDITY_UPCALL_READING = 0, /* (hundredths of a percent, 0, 0) */
+    KSIM_HUMIDITY_UPCALL_COUNT = 1,
+};
+
 #endif /* KSIM_ABI_H */

@@ -124,6 +124,24 @@ static void rng_fill(void *hal, uint8_t *buf, size_t len)
 
 static const struct hal_rng_ops rng_ops = {.fill = rng_fill};
 
+/* Sensors: each read is counted; sensor_rc is what the next read returns. */
+static struct {
+    unsigned reads[HAL_SENSOR_KINDS];
+    int rc;
+} sensors;
+
+static int sensor_read(void *hal, enum hal_sensor_kind kind)
+{
+    (void)hal;
+    cr_assert_lt((unsigned)kind, HAL_SENSOR_KINDS);
+    if (sensors.rc != 0)
+        return sensors.rc;
+    sensors.reads[kind]++;
+    return 0;
+}
+
+static const struct hal_sensor_ops sensor_ops = {.read = sensor_read};
+
 /* --- Board, processes, calls --- */
 
 static struct fake_board fb;
@@ -156,11 +174,14 @@ static struct proc *proc_n(unsigned n)
 static void setup(void)
 {
     memset(&io, 0, sizeof(io));
+    memset(&sensors, 0, sizeof(sensors));
     struct kernel_config cfg = fake_config();
     cfg.drv_led = cfg.drv_button = cfg.drv_gpio = cfg.drv_rng = cfg.drv_ipc = true;
+    cfg.drv_temperature = cfg.drv_humidity = true;
     fake_board_init_with(&fb, &cfg, FAKE_RAM_SIZE);
     fb.hal.gpio = &io_ops;
     fb.hal.rng = &rng_ops;
+    fb.hal.sensor = &sensor_ops;
     p = proc_n(0);
 }
 
@@ -733,10 +754,10 @@ Test(driver, every_driver_installs_in_number_order)
 {
     struct kernel_config cfg = fake_config();
     cfg.drv_led = cfg.drv_button = cfg.drv_gpio = cfg.drv_rng = cfg.drv_ipc = true;
-    cfg.drv_app_flash = true;
+    cfg.drv_app_flash = cfg.drv_temperature = cfg.drv_humidity = true;
     fake_board_fini(&fb);
     fake_board_init_with(&fb, &cfg, FAKE_RAM_SIZE); /* asserts kernel_init succeeds */
-    cr_assert_eq(fb.k.ndrivers, 9, "every driver ksim has");
+    cr_assert_eq(fb.k.ndrivers, 11, "every driver ksim has");
     for (unsigned i = 0; i < fb.k.ndrivers; i++) {
         if (i > 0)
             cr_assert_gt(fb.k.drivers[i]->num, fb.k.drivers[i - 1]->num,
@@ -744,7 +765,7 @@ Test(driver, every_driver_installs_in_number_order)
         cr_assert_eq(kernel_driver_index(&fb.k, fb.k.drivers[i]->num), (int)i);
     }
     const uint32_t missing[] = {0x5,     0x7,     0x9,     0xffff,  0x10001,
-                                0x40000, 0x40002, 0x50001, 0x60000, UINT32_MAX};
+                                0x40000, 0x40002, 0x50001, 0x60002, UINT32_MAX};
     for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++)
         cr_assert_eq(kernel_driver_index(&fb.k, missing[i]), -1, "0x%x found", missing[i]);
 }
@@ -753,7 +774,7 @@ Test(driver, add_keeps_numbers_ascending)
 {
     unsigned n = fb.k.ndrivers;
     cr_assert_eq(kernel_add_driver(&fb.k, &drv_alarm), -KS_EINVAL, "a number below the last");
-    cr_assert_eq(kernel_add_driver(&fb.k, &drv_rng), -KS_EINVAL, "the last number again");
+    cr_assert_eq(kernel_add_driver(&fb.k, &drv_humidity), -KS_EINVAL, "the last number again");
     cr_assert_eq(fb.k.ndrivers, n, "a refused driver is not installed");
 }
 
@@ -807,4 +828,93 @@ Test(driver, grant_failure_is_nomem_once_for_every_driver)
         expect_ok(); /* command 0 needs no grant */
     }
     cr_assert_eq(q->grant_top, q->block.end);
+}
+
+/* --- Temperature and humidity (kernel/drivers/sensor.c) --- */
+
+TestSuite(sensor, .init = setup, .fini = teardown);
+
+#define TEMPERATURE KSIM_DRIVER_TEMPERATURE
+#define HUMIDITY    KSIM_DRIVER_HUMIDITY
+
+Test(sensor, temperature_read_delivers_the_value_to_upcall_0)
+{
+    subscribe_as(p, TEMPERATURE, KSIM_TEMPERATURE_UPCALL_READING);
+    cmd(TEMPERATURE, KSIM_TEMPERATURE_CMD_READ, 0, 0);
+    expect_ok();
+    cr_assert_eq(sensors.reads[HAL_SENSOR_TEMPERATURE], 1);
+    cr_assert_eq(p->upcalls.count, 0, "split-phase: nothing before the value arrives");
+    kernel_sensor_reading(&fb.k, HAL_SENSOR_TEMPERATURE, -1250);
+    expect_event(p, 0, TEMPERATURE, 0, (uint32_t)-1250, 0, 0);
+    /* One value per read: another reading (someone else's) reaches no one. */
+    kernel_sensor_reading(&fb.k, HAL_SENSOR_TEMPERATURE, 99);
+    cr_assert_eq(p->upcalls.count, 1);
+}
+
+Test(sensor, temperature_read_while_one_is_under_way_joins_it)
+{
+    struct proc *q = proc_n(1);
+    cmd_as(p, TEMPERATURE, KSIM_TEMPERATURE_CMD_READ, 0, 0);
+    expect_ok();
+    cmd_as(q, TEMPERATURE, KSIM_TEMPERATURE_CMD_READ, 0, 0);
+    expect_ok(); /* Tock: success, and the upcall comes with the reading under way */
+    cr_assert_eq(sensors.reads[HAL_SENSOR_TEMPERATURE], 1, "one reading for both");
+    kernel_sensor_reading(&fb.k, HAL_SENSOR_TEMPERATURE, 2350);
+    expect_event(p, 0, TEMPERATURE, 0, 2350, 0, 0);
+    expect_event(q, 0, TEMPERATURE, 0, 2350, 0, 0);
+}
+
+Test(sensor, humidity_read_while_one_is_under_way_is_busy)
+{
+    struct proc *q = proc_n(1);
+    cmd_as(p, HUMIDITY, KSIM_HUMIDITY_CMD_READ, 0, 0);
+    expect_ok();
+    cmd_as(q, HUMIDITY, KSIM_HUMIDITY_CMD_READ, 0, 0);
+    expect_fail(KS_EBUSY);
+    cmd_as(p, HUMIDITY, KSIM_HUMIDITY_CMD_READ, 0, 0);
+    expect_fail(KS_EBUSY);
+    kernel_sensor_reading(&fb.k, HAL_SENSOR_HUMIDITY, 4321);
+    expect_event(p, 0, HUMIDITY, 0, 4321, 0, 0);
+    cr_assert_eq(q->upcalls.count, 0, "q's read was refused");
+    cmd_as(q, HUMIDITY, KSIM_HUMIDITY_CMD_READ, 0, 0);
+    expect_ok(); /* free again once the value arrived */
+    cr_assert_eq(sensors.reads[HAL_SENSOR_HUMIDITY], 2);
+}
+
+Test(sensor, kinds_are_independent)
+{
+    cmd(TEMPERATURE, KSIM_TEMPERATURE_CMD_READ, 0, 0);
+    expect_ok();
+    cmd(HUMIDITY, KSIM_HUMIDITY_CMD_READ, 0, 0);
+    expect_ok(); /* a temperature reading does not make humidity busy */
+    kernel_sensor_reading(&fb.k, HAL_SENSOR_HUMIDITY, 1);
+    expect_event(p, 0, HUMIDITY, 0, 1, 0, 0);
+    cr_assert_eq(p->upcalls.count, 1, "the temperature reading is still under way");
+}
+
+Test(sensor, a_read_that_does_not_start_leaves_the_sensor_free)
+{
+    sensors.rc = -KS_EBUSY;
+    cmd(HUMIDITY, KSIM_HUMIDITY_CMD_READ, 0, 0);
+    expect_fail(KS_EBUSY);
+    sensors.rc = 0;
+    cmd(HUMIDITY, KSIM_HUMIDITY_CMD_READ, 0, 0);
+    expect_ok();
+    fb.hal.sensor = NULL;
+    cmd(TEMPERATURE, KSIM_TEMPERATURE_CMD_READ, 0, 0);
+    expect_fail(KS_ENODEVICE);
+}
+
+Test(sensor, command_table)
+{
+    cmd(TEMPERATURE, 0, 0, 0);
+    expect_ok();
+    cmd(HUMIDITY, 0, 0, 0);
+    expect_ok();
+    cmd(TEMPERATURE, KSIM_TEMPERATURE_CMD_COUNT, 0, 0);
+    expect_fail(KS_ENOSUPPORT);
+    cmd(HUMIDITY, KSIM_HUMIDITY_CMD_COUNT, 0, 0);
+    expect_fail(KS_ENOSUPPORT);
+    sys_as(p, KSIM_CLASS_SUBSCRIBE, HUMIDITY, 1, FN, 0);
+    expect(KSIM_FAILURE_2_U32, KS_ENOSUPPORT, FN, 0); /* one upcall, number 0 */
 }
