@@ -75,6 +75,9 @@ struct hal_stub {
     /* LEDs, buttons, pins and scheduled inputs (hal_gpio.c); random numbers (hal_rng.c) */
     struct hal__gpio *gpio;
     uint64_t rng_state[4];
+
+    /* sensors (hal_sensor.c) */
+    bool sensor_pending[HAL_SENSOR_KINDS]; /* a reading was started and is not delivered yet */
 };
 
 /* The stub whose process is running; the gate and signal handlers need it. */
@@ -87,6 +90,7 @@ extern const struct hal_console_ops hal__console_ops;
 extern const struct hal_debug_ops hal__debug_ops;
 extern const struct hal_gpio_ops hal__gpio_ops;
 extern const struct hal_rng_ops hal__rng_ops;
+extern const struct hal_sensor_ops hal__sensor_ops;
 
 /* A bare stack switch (assembly or ucontext), for the ucontext fallback and
  * the benchmark baseline. */
@@ -148,5 +152,7 @@ bool hal__gpio_next_ns(const struct hal_stub *s, uint64_t *t_ns);
 /* The virtual clock was moved to t_ns (its ticks may round below it). */
 void hal__gpio_reached(struct hal_stub *s, uint64_t t_ns);
 void hal__rng_init(struct hal_stub *s);
+bool hal__sensor_pending(const struct hal_stub *s);
+void hal__sensor_service(struct hal_stub *s, struct kernel *k);
 
 #endif /* KSIM_HAL_INTERNAL_H */

@@ -33,7 +33,7 @@ static bool chip_has_pending(void *hal)
         hal_stub_poll_clock(s);
     /* hal__gpio_pending first: it also applies inputs whose time has come. */
     bool gpio = hal__gpio_pending(s);
-    return gpio || s->alarm_pending || hal__console_pending(s);
+    return gpio || s->alarm_pending || hal__console_pending(s) || hal__sensor_pending(s);
 }
 
 static void chip_service_pending(void *hal, struct kernel *k)
@@ -45,6 +45,7 @@ static void chip_service_pending(void *hal, struct kernel *k)
     }
     hal__console_service(s, k);
     hal__gpio_service(s, k);
+    hal__sensor_service(s, k);
 }
 
 static const struct hal_chip_ops chip_ops = {
@@ -79,6 +80,7 @@ struct hal_stub *hal_stub_create(const struct hal_stub_config *cfg, char *err, s
         .chip = &chip_ops,
         .gpio = &hal__gpio_ops,
         .rng = &hal__rng_ops,
+        .sensor = &hal__sensor_ops,
     };
     hal__clock_init(s);
     hal__rng_init(s);

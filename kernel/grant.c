@@ -57,6 +57,40 @@ int grant_enter(struct kernel *k, struct proc *p, unsigned idx, struct grant_vie
     return view(k, p, idx, out) ? 0 : -KS_ENOMEM;
 }
 
+int grant_subscribe(struct kernel *k, struct proc *p, unsigned idx, uint32_t num,
+                    struct grant_upcall upcall, struct grant_upcall *prev)
+{
+    struct grant_view g;
+    /* The slots end at the driver's count: beyond it lies the next slot kind. */
+    if (idx >= k->ndrivers || num >= k->drivers[idx]->upcalls)
+        return -KS_EINVAL;
+    if (grant_enter(k, p, idx, &g) != 0)
+        return -KS_ENOMEM;
+    *prev = g.upcalls[num];
+    g.upcalls[num] = upcall;
+    return 0;
+}
+
+int grant_allow(struct kernel *k, struct proc *p, unsigned idx, enum grant_allow_kind kind,
+                uint32_t num, struct grant_allow buf, struct grant_allow *prev)
+{
+    struct grant_view g;
+    if (idx >= k->ndrivers || num >= driver_allow_count(k->drivers[idx], kind))
+        return -KS_EINVAL;
+    if (grant_enter(k, p, idx, &g) != 0)
+        return -KS_ENOMEM;
+    struct grant_allow *slot = kind == GRANT_ALLOW_RO   ? &g.ro[num]
+                               : kind == GRANT_ALLOW_RW ? &g.rw[num]
+                                                        : &g.ur[num];
+    *prev = *slot;
+    *slot = buf;
+    /* brk may never again uncover less than a buffer a driver may still use. */
+    if (buf.len > 0 && umem_range_within(buf.addr, buf.len, p->block.data_start, p->block.brk) &&
+        buf.addr + buf.len > p->allow_hwm)
+        p->allow_hwm = buf.addr + buf.len;
+    return 0;
+}
+
 void grant_reset(struct proc *p)
 {
     for (unsigned i = 0; i < KS_MAX_DRIVERS; i++)

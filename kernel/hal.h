@@ -212,6 +212,22 @@ struct hal_rng_ops {
     void (*fill)(void *hal, uint8_t *buf, size_t len);
 };
 
+/*
+ * Environment sensors (drivers 0x60000, 0x60001), split-phase as Tock's
+ * sensor HILs: a read starts now, its value arrives later through
+ * kernel_sensor_reading. Where the value comes from is the HAL's business.
+ */
+enum hal_sensor_kind {
+    HAL_SENSOR_TEMPERATURE = 0, /* hundredths of a degree Celsius */
+    HAL_SENSOR_HUMIDITY = 1,    /* hundredths of a percent of relative humidity */
+};
+#define HAL_SENSOR_KINDS 2
+struct hal_sensor_ops {
+    /* Starts one reading of kind. 0, or -KS_EBUSY while one of that kind is
+     * under way, -KS_ENODEVICE for a sensor the board lacks. */
+    int (*read)(void *hal, enum hal_sensor_kind kind);
+};
+
 struct hal_chip_ops {
     /* Calls the kernel_*_done/fired entry points for events that arrived. */
     void (*service_pending)(void *hal, struct kernel *k);
@@ -226,8 +242,9 @@ struct hal {
     const struct hal_console_ops *console;
     const struct hal_debug_ops *debug;
     const struct hal_chip_ops *chip;
-    const struct hal_gpio_ops *gpio; /* NULL: no LEDs, buttons or pins */
-    const struct hal_rng_ops *rng;   /* NULL: no random numbers */
+    const struct hal_gpio_ops *gpio;     /* NULL: no LEDs, buttons or pins */
+    const struct hal_rng_ops *rng;       /* NULL: no random numbers */
+    const struct hal_sensor_ops *sensor; /* NULL: no sensors */
 };
 
 /* Entry points the HAL calls from chip->service_pending (interrupts). */
@@ -238,5 +255,7 @@ void kernel_console_read_done(struct kernel *k, size_t received, int status);
 void kernel_button_changed(struct kernel *k, unsigned button, bool pressed);
 /* An input pin changed to level on an edge its interrupt configuration selects. */
 void kernel_gpio_changed(struct kernel *k, unsigned pin, bool high);
+/* A reading hal->sensor->read started has its value (units: enum hal_sensor_kind). */
+void kernel_sensor_reading(struct kernel *k, enum hal_sensor_kind kind, int32_t value);
 
 #endif /* KSIM_KERNEL_HAL_H */

@@ -14,12 +14,6 @@
 /* System calls a process may make in one turn before others get a go. */
 #define KERNEL_TURN_SYSCALLS 1000
 
-static void add_driver(struct kernel *k, bool enabled, const struct driver *d)
-{
-    if (enabled && k->ndrivers < KS_MAX_DRIVERS)
-        k->drivers[k->ndrivers++] = d;
-}
-
 int kernel_init(struct kernel *k, const struct hal *hal, const struct kernel_config *cfg,
                 struct ks_region ram, struct ks_region flash, struct proc *procs, unsigned nprocs)
 {
@@ -42,24 +36,27 @@ int kernel_init(struct kernel *k, const struct hal *hal, const struct kernel_con
     klib_fill(procs, 0, sizeof(*procs) * nprocs);
     for (unsigned i = 0; i < nprocs; i++)
         procs[i].slot = i;
-    add_driver(k, cfg->drv_alarm, &drv_alarm);
-    add_driver(k, cfg->drv_console, &drv_console);
-    add_driver(k, cfg->drv_low_level_debug, &drv_low_level_debug);
-    add_driver(k, cfg->drv_led, &drv_led);
-    add_driver(k, cfg->drv_button, &drv_button);
-    add_driver(k, cfg->drv_gpio, &drv_gpio);
-    add_driver(k, cfg->drv_rng, &drv_rng);
-    add_driver(k, cfg->drv_ipc, &drv_ipc);
-    add_driver(k, cfg->drv_app_flash, &drv_app_flash);
+    /* Every driver ksim has, in ascending number order (kernel_add_driver's rule). */
+    const struct {
+        bool enabled;
+        const struct driver *driver;
+    } drivers[] = {
+        {cfg->drv_alarm, &drv_alarm},
+        {cfg->drv_console, &drv_console},
+        {cfg->drv_led, &drv_led},
+        {cfg->drv_button, &drv_button},
+        {cfg->drv_gpio, &drv_gpio},
+        {cfg->drv_low_level_debug, &drv_low_level_debug},
+        {cfg->drv_ipc, &drv_ipc},
+        {cfg->drv_rng, &drv_rng},
+        {cfg->drv_app_flash, &drv_app_flash},
+        {cfg->drv_temperature, &drv_temperature},
+        {cfg->drv_humidity, &drv_humidity},
+    };
+    for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
+        if (drivers[i].enabled && kernel_add_driver(k, drivers[i].driver) < 0)
+            return -KS_EINVAL;
     return 0;
-}
-
-int kernel_driver_index(const struct kernel *k, uint32_t num)
-{
-    for (unsigned i = 0; i < k->ndrivers; i++)
-        if (k->drivers[i]->num == num)
-            return (int)i;
-    return -1;
 }
 
 void kernel_emit_event(struct kernel *k, const struct kernel_event *ev)

@@ -47,8 +47,9 @@ struct kernel_config {
     bool drv_alarm, drv_console, drv_low_level_debug;
     /* LED, button and GPIO need hal->gpio; RNG needs hal->rng (see hal.h). */
     bool drv_led, drv_button, drv_gpio, drv_rng, drv_ipc;
-    bool drv_app_flash;         /* writes into an app's own writeable flash regions */
-    enum sched_kind sched_kind; /* 0: round robin */
+    bool drv_app_flash;                 /* writes into an app's own writeable flash regions */
+    bool drv_temperature, drv_humidity; /* need hal->sensor */
+    enum sched_kind sched_kind;         /* 0: round robin */
     enum kernel_pressure_policy pressure;
 };
 
@@ -104,10 +105,11 @@ struct kernel {
     int current; /* slot running now, or -1 */
     bool panicked;
 
-    const struct driver *drivers[KS_MAX_DRIVERS];
+    const struct driver *drivers[KS_MAX_DRIVERS]; /* ascending numbers (driver.h) */
     unsigned ndrivers;
     struct sched sched;
     struct kernel_console console;
+    bool sensor_busy[HAL_SENSOR_KINDS]; /* a reading of that kind is under way */
 
     void (*on_event)(void *ctx, const struct kernel_event *ev);
     void *event_ctx;
@@ -176,9 +178,6 @@ enum kernel_status kernel_step(struct kernel *k);
 
 /* Where the kernel stands, without running anything. */
 enum kernel_status kernel_status(const struct kernel *k);
-
-/* Looks up a driver by number: its index, or -1. */
-int kernel_driver_index(const struct kernel *k, uint32_t num);
 
 /* Queues an upcall for p from driver idx and wakes p if it waits for it. */
 void kernel_schedule_upcall(struct kernel *k, struct proc *p, unsigned idx, uint32_t number,

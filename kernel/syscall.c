@@ -1,10 +1,13 @@
 /*
- * System-call dispatch: decode, a designated-initializer table from class to
- * handler, and the encoding of return variants. Handlers only unpack
- * registers and call modules; checks run in Tock's kernel order (ABI.md).
+ * System-call dispatch: the registers decoded once into a struct syscall, a
+ * designated-initializer table from class to handler, and the encoding of
+ * return variants. The driver table's checks (driver.h) run here, once for
+ * every driver; handlers only check in Tock's kernel order (ABI.md) and call
+ * modules.
  */
 #include "syscall.h"
 
+#include "driver.h"
 #include "err.h"
 #include "grant.h"
 #include "kernel.h"
@@ -41,10 +44,86 @@ void syscall_encode(const struct syscall_ret *ret, uintptr_t regs[4])
     regs[3] = n >= 3 ? ret->r3 : 0;
 }
 
+/* A driver number is looked up once, here; a missing driver leaves d NULL. */
+static struct syscall_driver decode_driver(const struct kernel *k, uintptr_t reg)
+{
+    struct syscall_driver drv = {(uint32_t)reg, NULL, 0};
+    int idx = reg > UINT32_MAX ? -1 : kernel_driver_index(k, (uint32_t)reg);
+    if (idx >= 0) {
+        drv.d = k->drivers[idx];
+        drv.idx = (unsigned)idx;
+    }
+    return drv;
+}
+
+static bool decode_yield(const uintptr_t r[4], struct syscall *out)
+{
+    out->yield.type = (uint32_t)r[0];
+    out->yield.flag = r[1];
+    /* Driver and number are compared as passed: a wrong one simply never arrives. */
+    out->yield.driver = (uint32_t)r[1];
+    out->yield.number = (uint32_t)r[2];
+    if (r[1] > UINT32_MAX || r[2] > UINT32_MAX)
+        out->yield.driver = UINT32_MAX; /* cannot match any driver */
+    /* As Tock's kernel does: an unknown yield type faults. */
+    return r[0] == KSIM_YIELD_NO_WAIT || r[0] == KSIM_YIELD_WAIT || r[0] == KSIM_YIELD_WAIT_FOR;
+}
+
+static enum grant_allow_kind allow_kind(uint32_t cls)
+{
+    return cls == KSIM_CLASS_ALLOW_RO   ? GRANT_ALLOW_RO
+           : cls == KSIM_CLASS_ALLOW_RW ? GRANT_ALLOW_RW
+                                        : GRANT_ALLOW_UR;
+}
+
+bool syscall_decode(const struct kernel *k, uint32_t cls, const uintptr_t regs[4],
+                    struct syscall *out)
+{
+    const uintptr_t *r = out->r;
+    out->cls = cls;
+    for (int i = 0; i < 4; i++)
+        out->r[i] = regs[i];
+    switch (cls) {
+    case KSIM_CLASS_YIELD:
+        return decode_yield(r, out);
+    case KSIM_CLASS_SUBSCRIBE:
+        out->subscribe.drv = decode_driver(k, r[0]);
+        out->subscribe.number = r[1];
+        out->subscribe.fn = r[2];
+        out->subscribe.userdata = r[3];
+        return true;
+    case KSIM_CLASS_COMMAND:
+        out->command.drv = decode_driver(k, r[0]);
+        out->command.number = r[1];
+        out->command.arg0 = (uint32_t)r[2];
+        out->command.arg1 = (uint32_t)r[3];
+        return true;
+    case KSIM_CLASS_ALLOW_RW:
+    case KSIM_CLASS_ALLOW_RO:
+    case KSIM_CLASS_ALLOW_UR:
+        out->allow.drv = decode_driver(k, r[0]);
+        out->allow.kind = allow_kind(cls);
+        out->allow.number = r[1];
+        out->allow.addr = r[2];
+        out->allow.len = r[3];
+        return true;
+    case KSIM_CLASS_MEMOP:
+        out->memop.op = r[0];
+        out->memop.arg = r[1];
+        return true;
+    case KSIM_CLASS_EXIT:
+        out->exit.type = r[0];
+        out->exit.code = (int32_t)(uint32_t)r[1];
+        return true;
+    default: /* unknown class: a fault, as in Tock's kernel */
+        return false;
+    }
+}
+
 struct sys_ctx {
     struct kernel *k;
     struct proc *p;
-    struct syscall call;
+    const struct syscall *call;
     uintptr_t *regs; /* out */
 };
 
@@ -56,17 +135,23 @@ static enum syscall_next give(struct sys_ctx *c, struct syscall_ret ret)
     return SYSCALL_RETURN;
 }
 
-static enum syscall_next fault(struct sys_ctx *c)
+/* Subscribe and Allow refuse with Failure with 2 u32: the error, then r2 and r3 handed back. */
+static enum syscall_next refuse(struct sys_ctx *c, int err)
 {
-    struct hal_fault *f = &c->p->last_fault;
+    return give(c, ret_failure_2(err, c->call->r[2], c->call->r[3]));
+}
+
+static enum syscall_next fault(struct proc *p, const struct syscall *call)
+{
+    struct hal_fault *f = &p->last_fault;
     f->kind = HAL_FAULT_SYSCALL;
     f->signo = 0;
     f->addr = 0;
     f->pc = 0;
     f->access = 0;
-    f->syscall_class = c->call.cls;
+    f->syscall_class = call->cls;
     for (int i = 0; i < 4; i++)
-        f->regs[i] = c->call.r[i];
+        f->regs[i] = call->r[i];
     return SYSCALL_FAULT;
 }
 
@@ -77,13 +162,33 @@ static enum syscall_next zero_return(struct sys_ctx *c)
     return SYSCALL_RETURN;
 }
 
+static enum syscall_next yield_wait_for(struct sys_ctx *c)
+{
+    struct proc *p = c->p;
+    p->waitfor_driver = c->call->yield.driver;
+    p->waitfor_number = c->call->yield.number;
+    int i = upcall_queue_find(&p->upcalls, p->waitfor_driver, p->waitfor_number);
+    if (i < 0) {
+        p->state = PROC_YIELDED_FOR;
+        return SYSCALL_BLOCK;
+    }
+    const struct upcall_event *ev = upcall_queue_at(&p->upcalls, (unsigned)i);
+    kernel_trace_upcall(c->k, p, ev);
+    c->regs[0] = ev->args[0];
+    c->regs[1] = ev->args[1];
+    c->regs[2] = ev->args[2];
+    c->regs[3] = 0;
+    upcall_queue_remove(&p->upcalls, (unsigned)i);
+    return SYSCALL_RETURN;
+}
+
 static enum syscall_next sys_yield(struct sys_ctx *c)
 {
     struct proc *p = c->p;
-    switch (c->call.r[0]) {
+    switch (c->call->yield.type) {
     case KSIM_YIELD_NO_WAIT: {
         bool ran = proc_take_deliverable(c->k, p);
-        uintptr_t flag = c->call.r[1];
+        uintptr_t flag = c->call->yield.flag;
         uint8_t byte = ran ? 1 : 0;
         /* Written only when the byte is the caller's own writable RAM. */
         if (flag != 0 && umem_allowed(p, flag, 1, UMEM_RW))
@@ -97,28 +202,8 @@ static enum syscall_next sys_yield(struct sys_ctx *c)
             return SYSCALL_UPCALL;
         p->state = PROC_YIELDED;
         return SYSCALL_BLOCK;
-    case KSIM_YIELD_WAIT_FOR: {
-        /* Driver and number are compared as passed: a wrong one simply never arrives. */
-        p->waitfor_driver = (uint32_t)c->call.r[1];
-        p->waitfor_number = (uint32_t)c->call.r[2];
-        if (c->call.r[1] > UINT32_MAX || c->call.r[2] > UINT32_MAX)
-            p->waitfor_driver = UINT32_MAX; /* cannot match any driver */
-        int i = upcall_queue_find(&p->upcalls, p->waitfor_driver, p->waitfor_number);
-        if (i < 0) {
-            p->state = PROC_YIELDED_FOR;
-            return SYSCALL_BLOCK;
-        }
-        const struct upcall_event *ev = upcall_queue_at(&p->upcalls, (unsigned)i);
-        kernel_trace_upcall(c->k, p, ev);
-        c->regs[0] = ev->args[0];
-        c->regs[1] = ev->args[1];
-        c->regs[2] = ev->args[2];
-        c->regs[3] = 0;
-        upcall_queue_remove(&p->upcalls, (unsigned)i);
-        return SYSCALL_RETURN;
-    }
-    default:
-        return fault(c); /* as Tock's kernel does: an unknown yield type faults */
+    default: /* KSIM_YIELD_WAIT_FOR: decode let no other type through */
+        return yield_wait_for(c);
     }
 }
 
@@ -129,94 +214,84 @@ static bool in_image(const struct proc *p, uintptr_t addr)
 
 static enum syscall_next sys_subscribe(struct sys_ctx *c)
 {
-    uintptr_t drv = c->call.r[0], num = c->call.r[1], fn = c->call.r[2], ud = c->call.r[3];
-    struct grant_view g;
+    const struct syscall_driver *drv = &c->call->subscribe.drv;
+    uintptr_t num = c->call->subscribe.number;
+    struct grant_upcall upcall = {c->call->subscribe.fn, c->call->subscribe.userdata}, prev;
 
-    if (fn != 0 && !in_image(c->p, fn))
-        return give(c, ret_failure_2(KS_EINVAL, fn, ud));
-    int idx = drv > UINT32_MAX ? -1 : kernel_driver_index(c->k, (uint32_t)drv);
-    if (idx < 0)
-        return give(c, ret_failure_2(KS_ENODEVICE, fn, ud));
-    if (num >= c->k->drivers[idx]->upcalls)
-        return give(c, ret_failure_2(KS_ENOSUPPORT, fn, ud));
-    if (grant_enter(c->k, c->p, (unsigned)idx, &g) != 0)
-        return give(c, ret_failure_2(KS_ENOMEM, fn, ud));
-    struct grant_upcall prev = g.upcalls[num];
-    g.upcalls[num].fn = fn;
-    g.upcalls[num].userdata = ud;
-    upcall_queue_drop(&c->p->upcalls, (uint32_t)drv, (uint32_t)num);
+    /* Checked first, even for a missing driver (ABI.md). */
+    if (upcall.fn != 0 && !in_image(c->p, upcall.fn))
+        return refuse(c, KS_EINVAL);
+    if (!drv->d)
+        return refuse(c, KS_ENODEVICE);
+    if (num >= drv->d->upcalls)
+        return refuse(c, KS_ENOSUPPORT);
+    if (grant_subscribe(c->k, c->p, drv->idx, (uint32_t)num, upcall, &prev) != 0)
+        return refuse(c, KS_ENOMEM);
+    upcall_queue_drop(&c->p->upcalls, drv->num, (uint32_t)num);
     return give(c, ret_success_2(prev.fn, prev.userdata));
 }
 
-static enum syscall_next allow(struct sys_ctx *c, enum umem_access access)
+static enum syscall_next sys_allow(struct sys_ctx *c)
 {
-    uintptr_t drv = c->call.r[0], num = c->call.r[1], addr = c->call.r[2], len = c->call.r[3];
-    struct grant_view g;
-    struct proc *p = c->p;
+    const struct syscall_driver *drv = &c->call->allow.drv;
+    enum grant_allow_kind kind = c->call->allow.kind;
+    uintptr_t num = c->call->allow.number;
+    struct grant_allow buf = {c->call->allow.addr, c->call->allow.len}, prev;
 
-    int idx = drv > UINT32_MAX ? -1 : kernel_driver_index(c->k, (uint32_t)drv);
-    if (idx < 0)
-        return give(c, ret_failure_2(KS_ENODEVICE, addr, len));
-    if (!umem_allowed(p, addr, len, access))
-        return give(c, ret_failure_2(KS_EINVAL, addr, len));
-    const struct driver *d = c->k->drivers[idx];
-    unsigned count = c->call.cls == KSIM_CLASS_ALLOW_RO   ? d->allow_ro
-                     : c->call.cls == KSIM_CLASS_ALLOW_RW ? d->allow_rw
-                                                          : d->allow_ur;
-    if (num >= count)
-        return give(c, ret_failure_2(KS_ENOSUPPORT, addr, len));
-    if (grant_enter(c->k, p, (unsigned)idx, &g) != 0)
-        return give(c, ret_failure_2(KS_ENOMEM, addr, len));
-    struct grant_allow *slot = c->call.cls == KSIM_CLASS_ALLOW_RO   ? &g.ro[num]
-                               : c->call.cls == KSIM_CLASS_ALLOW_RW ? &g.rw[num]
-                                                                    : &g.ur[num];
-    struct grant_allow prev = *slot;
-    slot->addr = addr;
-    slot->len = len;
-    /* brk may never again uncover less than a buffer a driver may still use. */
-    if (len > 0 && umem_range_within(addr, len, p->block.data_start, p->block.brk) &&
-        addr + len > p->allow_hwm)
-        p->allow_hwm = addr + len;
+    if (!drv->d)
+        return refuse(c, KS_ENODEVICE);
+    /* Only a Read-Only Allow may share the image; a Userspace-Readable one is writable. */
+    if (!umem_allowed(c->p, buf.addr, buf.len, kind == GRANT_ALLOW_RO ? UMEM_RO : UMEM_RW))
+        return refuse(c, KS_EINVAL);
+    if (num >= driver_allow_count(drv->d, kind))
+        return refuse(c, KS_ENOSUPPORT);
+    if (grant_allow(c->k, c->p, drv->idx, kind, (uint32_t)num, buf, &prev) != 0)
+        return refuse(c, KS_ENOMEM);
     return give(c, ret_success_2(prev.addr, prev.len));
-}
-
-static enum syscall_next sys_allow_rw(struct sys_ctx *c)
-{
-    return allow(c, UMEM_RW);
-}
-
-static enum syscall_next sys_allow_ro(struct sys_ctx *c)
-{
-    return allow(c, UMEM_RO);
 }
 
 static enum syscall_next sys_command(struct sys_ctx *c)
 {
-    uintptr_t drv = c->call.r[0];
-    int idx = drv > UINT32_MAX ? -1 : kernel_driver_index(c->k, (uint32_t)drv);
-    if (idx < 0)
+    const struct driver *d = c->call->command.drv.d;
+    uintptr_t num = c->call->command.number;
+
+    if (!d)
         return give(c, ret_failure(KS_ENODEVICE));
-    const struct driver *d = c->k->drivers[idx];
-    /* TRD104 passes 32-bit command numbers and arguments. */
-    if (c->call.r[1] > UINT32_MAX)
+    /* The table bounds every driver's commands (a number over 32 bits too). */
+    if (num >= d->command_count)
         return give(c, ret_failure(KS_ENOSUPPORT));
-    return give(c, d->command(c->k, c->p, (unsigned)idx, (uint32_t)c->call.r[1],
-                              (uint32_t)c->call.r[2], (uint32_t)c->call.r[3]));
+    if (num == 0) /* the existence check */
+        return give(c, d->exists_gives_count ? ret_success_u32(d->instances(c->k)) : ret_success());
+    struct driver_command cmd = {
+        .k = c->k,
+        .p = c->p,
+        .idx = c->call->command.drv.idx,
+        .number = (uint32_t)num,
+        .arg0 = c->call->command.arg0,
+        .arg1 = c->call->command.arg1,
+    };
+    uint32_t bit = DRIVER_CMD(num);
+    /* An LED, button or pin the board lacks, before anything changes (as Tock). */
+    if ((d->indexed_cmds & bit) && cmd.arg0 >= d->instances(c->k))
+        return give(c, ret_failure(KS_EINVAL));
+    if ((d->grant_cmds & bit) && grant_enter(c->k, c->p, cmd.idx, &cmd.grant) != 0)
+        return give(c, ret_failure(KS_ENOMEM));
+    return give(c, d->command(&cmd));
 }
 
 static enum syscall_next sys_memop(struct sys_ctx *c)
 {
-    return give(c, memop_handle(c->k, c->p, c->call.r[0], c->call.r[1]));
+    return give(c, memop_handle(c->k, c->p, c->call->memop.op, c->call->memop.arg));
 }
 
 static enum syscall_next sys_exit(struct sys_ctx *c)
 {
-    switch (c->call.r[0]) {
+    switch (c->call->exit.type) {
     case KSIM_EXIT_TERMINATE:
-        proc_terminate(c->k, c->p, (int32_t)(uint32_t)c->call.r[1]);
+        proc_terminate(c->k, c->p, c->call->exit.code);
         return SYSCALL_EXITED;
     case KSIM_EXIT_RESTART:
-        c->p->completion_code = (int32_t)(uint32_t)c->call.r[1];
+        c->p->completion_code = c->call->exit.code;
         proc_restart(c->k, c->p);
         return SYSCALL_EXITED;
     default:
@@ -225,16 +300,17 @@ static enum syscall_next sys_exit(struct sys_ctx *c)
 }
 
 static const sys_handler handlers[KSIM_CLASS_COUNT] = {
-    [KSIM_CLASS_YIELD] = sys_yield,       [KSIM_CLASS_SUBSCRIBE] = sys_subscribe,
-    [KSIM_CLASS_COMMAND] = sys_command,   [KSIM_CLASS_ALLOW_RW] = sys_allow_rw,
-    [KSIM_CLASS_ALLOW_RO] = sys_allow_ro, [KSIM_CLASS_MEMOP] = sys_memop,
-    [KSIM_CLASS_EXIT] = sys_exit,         [KSIM_CLASS_ALLOW_UR] = sys_allow_rw,
+    [KSIM_CLASS_YIELD] = sys_yield,     [KSIM_CLASS_SUBSCRIBE] = sys_subscribe,
+    [KSIM_CLASS_COMMAND] = sys_command, [KSIM_CLASS_ALLOW_RW] = sys_allow,
+    [KSIM_CLASS_ALLOW_RO] = sys_allow,  [KSIM_CLASS_MEMOP] = sys_memop,
+    [KSIM_CLASS_EXIT] = sys_exit,       [KSIM_CLASS_ALLOW_UR] = sys_allow,
 };
 
 enum syscall_next syscall_handle(struct kernel *k, struct proc *p, uint32_t cls, uintptr_t regs[4])
 {
-    struct sys_ctx c = {k, p, {cls, {regs[0], regs[1], regs[2], regs[3]}}, regs};
-    if (cls >= KSIM_CLASS_COUNT)
-        return fault(&c); /* unknown class: a fault, as in Tock's kernel */
+    struct syscall call;
+    if (!syscall_decode(k, cls, regs, &call))
+        return fault(p, &call);
+    struct sys_ctx c = {k, p, &call, regs};
     return handlers[cls](&c);
 }

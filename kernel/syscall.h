@@ -5,10 +5,13 @@
 #ifndef KSIM_KERNEL_SYSCALL_H
 #define KSIM_KERNEL_SYSCALL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include "grant.h"
 #include "ksim/abi.h"
 
+struct driver;
 struct kernel;
 struct proc;
 
@@ -61,11 +64,59 @@ static inline struct syscall_ret ret_failure_u64(int err, uint64_t v)
     return (struct syscall_ret){KSIM_FAILURE_U64, (uintptr_t)err, (uint32_t)v, (uint32_t)(v >> 32)};
 }
 
-/* A decoded system call. */
-struct syscall {
-    uint32_t cls; /* < KSIM_CLASS_COUNT once decoded */
-    uintptr_t r[4];
+/* A driver number as decoded: checked against the kernel's drivers once. */
+struct syscall_driver {
+    uint32_t num;           /* as passed, when it fits TRD104's 32 bits */
+    const struct driver *d; /* NULL: the kernel has no such driver (NODEVICE) */
+    unsigned idx;           /* d's index, its grant slot; valid when d is set */
 };
+
+/*
+ * A decoded system call, as Tock's `Syscall` enum: the class and typed
+ * arguments for it. Numbers that do not fit 32 bits stay full width so the
+ * handler refuses them instead of acting on a truncation.
+ */
+struct syscall {
+    uint32_t cls;   /* < KSIM_CLASS_COUNT once decoded */
+    uintptr_t r[4]; /* r0..r3 as passed: a fault report shows them */
+    union {
+        struct {
+            uint32_t type;  /* enum ksim_yield_type */
+            uintptr_t flag; /* no-wait: the byte set when an upcall ran (0: none) */
+            /* wait-for: what to wait for; UINT32_MAX (no driver) if either did not fit */
+            uint32_t driver, number;
+        } yield;
+        struct {
+            struct syscall_driver drv;
+            uintptr_t number, fn, userdata;
+        } subscribe;
+        struct {
+            struct syscall_driver drv;
+            uintptr_t number;    /* checked against the driver's command count */
+            uint32_t arg0, arg1; /* TRD104's 32-bit arguments */
+        } command;
+        struct {
+            struct syscall_driver drv;
+            enum grant_allow_kind kind;
+            uintptr_t number, addr, len;
+        } allow;
+        struct {
+            uintptr_t op, arg;
+        } memop;
+        struct {
+            uintptr_t type; /* enum ksim_exit_type */
+            int32_t code;   /* completion code */
+        } exit;
+    };
+};
+
+/*
+ * Decodes a system call of class cls with registers regs for kernel k.
+ * false for what faults the process: a class >= KSIM_CLASS_COUNT or an
+ * unknown yield type; *out then still holds cls and the registers.
+ */
+bool syscall_decode(const struct kernel *k, uint32_t cls, const uintptr_t regs[4],
+                    struct syscall *out);
 
 /* What the kernel does with the process after a system call. */
 enum syscall_next {

@@ -164,6 +164,7 @@ enum field_kind {
     FIELD_OBJECT,       /* nested keys in .fields */
     FIELD_STRING,       /* char[.size] at .offset */
     FIELD_U32,          /* uint32_t at .offset, JSON integer in .min .. .max */
+    FIELD_I32,          /* int32_t at .offset, JSON integer in .smin .. .smax */
     FIELD_ADDR,         /* uint64_t at .offset, integer or "0x..."/decimal string */
     FIELD_BOOL,         /* bool at .offset */
     FIELD_ENUM,         /* one of .names, through .get/.set */
@@ -177,6 +178,7 @@ struct field {
     size_t offset;
     size_t size;
     uint32_t min, max;
+    int32_t smin, smax; /* FIELD_I32 */
     const struct field *fields;
     const char *const *names; /* indexed by enum value, NULL-terminated */
     int (*get)(const struct board *b);
@@ -232,6 +234,9 @@ static void set_clock_mode(struct board *b, int value)
 #define U32(k, m, lo, hi) \
                        {.key = (k), .kind = FIELD_U32, .offset = offsetof(struct board, m), \
                         .min = (lo), .max = (hi)}
+#define I32(k, m, lo, hi) \
+                       {.key = (k), .kind = FIELD_I32, .offset = offsetof(struct board, m), \
+                        .smin = (lo), .smax = (hi)}
 #define ADDR(k, m)     {.key = (k), .kind = FIELD_ADDR, .offset = offsetof(struct board, m)}
 #define BOOL(k, m)     {.key = (k), .kind = FIELD_BOOL, .offset = offsetof(struct board, m)}
 #define ENUM(k, n, a)  {.key = (k), .kind = FIELD_ENUM, .names = (n), .get = get_##a, \
@@ -316,6 +321,17 @@ static const struct field rng_fields[] = {
 };
 static const struct field ipc_fields[] = {BOOL("enabled", drivers.ipc), END};
 static const struct field app_flash_fields[] = {BOOL("enabled", drivers.app_flash), END};
+/* Sensors read a constant; from absolute zero up, and 0 .. 100 %. */
+static const struct field temperature_fields[] = {
+    BOOL("enabled", drivers.temperature),
+    I32("value", drivers.temperature_value, -27315, 100000),
+    END,
+};
+static const struct field humidity_fields[] = {
+    BOOL("enabled", drivers.humidity),
+    U32("value", drivers.humidity_value, 0, 10000),
+    END,
+};
 static const struct field drivers_fields[] = {
     OBJ("alarm", alarm_fields),
     OBJ("console", console_fields),
@@ -326,6 +342,8 @@ static const struct field drivers_fields[] = {
     OBJ("rng", rng_fields),
     OBJ("ipc", ipc_fields),
     OBJ("app_flash", app_flash_fields),
+    OBJ("temperature", temperature_fields),
+    OBJ("humidity", humidity_fields),
     END,
 };
 
@@ -396,6 +414,10 @@ void board_default(struct board *b)
     b->drivers.rng_seed = 0;
     b->drivers.ipc = true;
     b->drivers.app_flash = true;
+    b->drivers.temperature = false; /* a board without the sensor: NODEVICE, as Tock */
+    b->drivers.temperature_value = 2000;
+    b->drivers.humidity = false;
+    b->drivers.humidity_value = 5000;
     b->app_count = 0;
     snprintf(b->dir, sizeof b->dir, "%s", ".");
 }
@@ -509,6 +531,21 @@ static int parse_u32_field(const struct msg_ctx *c, const cJSON *item, const str
     if (r == JSON_INT_INEXACT || value < f->min || value > f->max)
         return fail(c, path, "%.15g is out of range %u..%u", item->valuedouble, f->min, f->max);
     *(uint32_t *)member(b, f) = (uint32_t)value;
+    return 0;
+}
+
+static int parse_i32_field(const struct msg_ctx *c, const cJSON *item, const struct field *f,
+                           const char *path, struct board *b)
+{
+    if (!cJSON_IsNumber(item))
+        return type_error(c, path, "an integer", item);
+    double d = item->valuedouble;
+    /* The range first: the cast below is defined only for a value that fits. */
+    if (!(d >= f->smin && d <= f->smax))
+        return fail(c, path, "%.15g is out of range %d..%d", d, f->smin, f->smax);
+    if (d != (double)(int32_t)d)
+        return fail(c, path, "expected an integer, got %.15g", d);
+    *(int32_t *)member(b, f) = (int32_t)d;
     return 0;
 }
 
@@ -683,6 +720,8 @@ static int parse_field(const struct msg_ctx *c, const cJSON *item, const struct 
         return parse_string_field(c, item, f, path, b);
     case FIELD_U32:
         return parse_u32_field(c, item, f, path, b);
+    case FIELD_I32:
+        return parse_i32_field(c, item, f, path, b);
     case FIELD_ADDR:
         return parse_addr_field(c, item, f, path, b);
     case FIELD_BOOL:
@@ -1036,6 +1075,12 @@ static int validate_fields(const struct msg_ctx *c, const struct field *fields, 
             if (value < f->min || value > f->max)
                 rc = fail(c, path, "%u is out of range %u..%u", value, f->min, f->max);
             break;
+        case FIELD_I32: {
+            int32_t v = *(const int32_t *)cmember(b, f);
+            if (v < f->smin || v > f->smax)
+                rc = fail(c, path, "%d is out of range %d..%d", v, f->smin, f->smax);
+            break;
+        }
         case FIELD_ENUM:
             rc = validate_enum(c, path, f, b);
             break;
@@ -1220,6 +1265,8 @@ static cJSON *dump_field(const struct field *f, const struct board *b)
         return dump_text(cmember(b, f), f->size);
     case FIELD_U32:
         return cJSON_CreateNumber(*(const uint32_t *)cmember(b, f));
+    case FIELD_I32:
+        return cJSON_CreateNumber(*(const int32_t *)cmember(b, f));
     case FIELD_ADDR:
         snprintf(hex, sizeof hex, "0x%08llx", (unsigned long long)*(const uint64_t *)cmember(b, f));
         return cJSON_CreateString(hex);

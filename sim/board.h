@@ -77,7 +77,11 @@ struct board {
         bool rng;
         uint32_t rng_seed; /* --seed overrides it */
         bool ipc;
-        bool app_flash; /* writes into apps' writeable flash regions (0x50000) */
+        bool app_flash;            /* writes into apps' writeable flash regions (0x50000) */
+        bool temperature;          /* 0x60000: off unless the board has the sensor */
+        int32_t temperature_value; /* hundredths of a degree Celsius */
+        bool humidity;             /* 0x60001 */
+        uint32_t humidity_value;   /* hundredths of a percent */
     } drivers;
     size_t app_count;
     char apps[BOARD_APPS_MAX][BOARD_PATH_MAX]; /* paths as written in the file */

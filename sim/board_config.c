@@ -34,6 +34,10 @@ void sim_board_configs(const struct board *b, struct hal_stub_config *hc, struct
         .button_count = b->drivers.button_count,
         .pin_count = b->drivers.gpio_count,
         .rng_seed = b->drivers.rng_seed,
+        .sensor_present = {[HAL_SENSOR_TEMPERATURE] = b->drivers.temperature,
+                           [HAL_SENSOR_HUMIDITY] = b->drivers.humidity},
+        .sensor_value = {[HAL_SENSOR_TEMPERATURE] = b->drivers.temperature_value,
+                         [HAL_SENSOR_HUMIDITY] = (int32_t)b->drivers.humidity_value},
     };
     *kc = (struct kernel_config){
         .stack_size = b->process.stack_size,
@@ -55,6 +59,8 @@ void sim_board_configs(const struct board *b, struct hal_stub_config *hc, struct
         .drv_rng = b->drivers.rng,
         .drv_ipc = b->drivers.ipc,
         .drv_app_flash = b->drivers.app_flash,
+        .drv_temperature = b->drivers.temperature,
+        .drv_humidity = b->drivers.humidity,
         .pressure = b->process.memory_pressure == BOARD_PRESSURE_EVICT ? KERNEL_PRESSURE_EVICT
                                                                        : KERNEL_PRESSURE_REFUSE,
         .sched_kind =

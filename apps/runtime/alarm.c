@@ -10,43 +10,36 @@
 #include <unistd.h>
 #include <ksim/abi.h>
 
-enum {
-    ALARM_FREQUENCY = 1,
-    ALARM_NOW = 2,
-    ALARM_STOP = 3,
-    ALARM_SET_RELATIVE = 5,
-    ALARM_UPCALL = 0,
-};
-
 returncode_t ksim_alarm_frequency(uint32_t *hz)
 {
-    return tock_command_return_u32_to_returncode(command(KSIM_DRIVER_ALARM, ALARM_FREQUENCY, 0, 0),
-                                                 hz);
+    return tock_command_return_u32_to_returncode(
+        command(KSIM_DRIVER_ALARM, KSIM_ALARM_CMD_FREQUENCY, 0, 0), hz);
 }
 
 returncode_t ksim_alarm_now(uint32_t *ticks)
 {
-    return tock_command_return_u32_to_returncode(command(KSIM_DRIVER_ALARM, ALARM_NOW, 0, 0),
-                                                 ticks);
+    return tock_command_return_u32_to_returncode(
+        command(KSIM_DRIVER_ALARM, KSIM_ALARM_CMD_READ, 0, 0), ticks);
 }
 
 returncode_t ksim_alarm_set_relative(uint32_t dt, uint32_t *expiration)
 {
     uint32_t ignored;
     return tock_command_return_u32_to_returncode(
-        command(KSIM_DRIVER_ALARM, ALARM_SET_RELATIVE, (int)dt, 0),
+        command(KSIM_DRIVER_ALARM, KSIM_ALARM_CMD_SET_RELATIVE, (int)dt, 0),
         expiration != NULL ? expiration : &ignored);
 }
 
 returncode_t ksim_alarm_stop(void)
 {
-    return tock_command_return_novalue_to_returncode(command(KSIM_DRIVER_ALARM, ALARM_STOP, 0, 0));
+    return tock_command_return_novalue_to_returncode(
+        command(KSIM_DRIVER_ALARM, KSIM_ALARM_CMD_STOP, 0, 0));
 }
 
 /* The upcall's arguments are (now, expiration, 0). */
 returncode_t ksim_alarm_wait(uint32_t *now)
 {
-    yield_waitfor_return_t fired = yield_wait_for(KSIM_DRIVER_ALARM, ALARM_UPCALL);
+    yield_waitfor_return_t fired = yield_wait_for(KSIM_DRIVER_ALARM, KSIM_ALARM_UPCALL_FIRED);
     if (now != NULL)
         *now = fired.data0;
     return RETURNCODE_SUCCESS;
@@ -56,7 +49,7 @@ returncode_t ksim_delay_ticks(uint64_t ticks)
 {
     /* The Null Upcall suits Yield-WaitFor, and subscribing drops stale events. */
     returncode_t rc = tock_subscribe_return_to_returncode(
-        subscribe(KSIM_DRIVER_ALARM, ALARM_UPCALL, TOCK_NULL_UPCALL, NULL));
+        subscribe(KSIM_DRIVER_ALARM, KSIM_ALARM_UPCALL_FIRED, TOCK_NULL_UPCALL, NULL));
     while (rc == RETURNCODE_SUCCESS && ticks > 0) {
         uint32_t chunk =
             ticks < KSIM_ALARM_MAX_WAIT_TICKS ? (uint32_t)ticks : KSIM_ALARM_MAX_WAIT_TICKS;

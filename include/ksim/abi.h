@@ -88,15 +88,135 @@ enum ksim_memop {
     KSIM_MEMOP_SET_HEAP_START = 11,
 };
 
-/* Driver numbers (Tock's). */
-#define KSIM_DRIVER_ALARM           0x0u
-#define KSIM_DRIVER_CONSOLE         0x1u
-#define KSIM_DRIVER_LED             0x2u
-#define KSIM_DRIVER_BUTTON          0x3u
-#define KSIM_DRIVER_GPIO            0x4u
+/*
+ * Drivers: each driver's number (Tock's), then its command, subscribe and
+ * allow numbers beside it, so the kernel and the app runtime use the same
+ * ones. A *_COUNT is one past the highest number: the kernel answers a
+ * number at or above it with NOSUPPORT. Command 0 of every driver is the
+ * existence check.
+ */
+
+#define KSIM_DRIVER_ALARM 0x0u
+enum ksim_alarm {
+    KSIM_ALARM_CMD_FREQUENCY = 1,    /* -> Success u32: Hz */
+    KSIM_ALARM_CMD_READ = 2,         /* -> Success u32: now, in ticks */
+    KSIM_ALARM_CMD_STOP = 3,         /* Failure ALREADY when not armed */
+    KSIM_ALARM_CMD_SET_RELATIVE = 5, /* (dt) -> Success u32: expiration */
+    KSIM_ALARM_CMD_SET_ABSOLUTE = 6, /* (reference, dt) -> Success u32: expiration */
+    KSIM_ALARM_CMD_COUNT = 7,        /* 4 was set-absolute before Tock 2.0: NOSUPPORT */
+    KSIM_ALARM_UPCALL_FIRED = 0,     /* (now, expiration, 0) */
+    KSIM_ALARM_UPCALL_COUNT = 1,
+};
+
+#define KSIM_DRIVER_CONSOLE 0x1u
+enum ksim_console {
+    KSIM_CONSOLE_CMD_WRITE = 1,      /* (len) of RO allow WRITE */
+    KSIM_CONSOLE_CMD_READ = 2,       /* (len) into RW allow READ */
+    KSIM_CONSOLE_CMD_ABORT_READ = 3, /* Failure ALREADY when no read is pending */
+    KSIM_CONSOLE_CMD_COUNT = 4,
+    KSIM_CONSOLE_UPCALL_WRITE = 1, /* (bytes written, 0, 0) */
+    KSIM_CONSOLE_UPCALL_READ = 2,  /* (status, length, 0) */
+    KSIM_CONSOLE_UPCALL_COUNT = 3,
+    KSIM_CONSOLE_ALLOW_RO_WRITE = 1, /* bytes to write */
+    KSIM_CONSOLE_ALLOW_RO_COUNT = 2,
+    KSIM_CONSOLE_ALLOW_RW_READ = 1, /* read buffer */
+    KSIM_CONSOLE_ALLOW_RW_COUNT = 2,
+};
+
+#define KSIM_DRIVER_LED 0x2u
+enum ksim_led {
+    KSIM_LED_CMD_COUNT_LEDS = 0, /* -> Success u32: the number of LEDs */
+    KSIM_LED_CMD_ON = 1,         /* (led) */
+    KSIM_LED_CMD_OFF = 2,        /* (led) */
+    KSIM_LED_CMD_TOGGLE = 3,     /* (led) */
+    KSIM_LED_CMD_READ = 4,       /* (led) -> Success u32: 1 on; ksim's, from ABI.md */
+    KSIM_LED_CMD_COUNT = 5,
+};
+
+#define KSIM_DRIVER_BUTTON 0x3u
+enum ksim_button {
+    KSIM_BUTTON_CMD_COUNT_BUTTONS = 0,     /* -> Success u32: the number of buttons */
+    KSIM_BUTTON_CMD_ENABLE_INTERRUPT = 1,  /* (button) */
+    KSIM_BUTTON_CMD_DISABLE_INTERRUPT = 2, /* (button) */
+    KSIM_BUTTON_CMD_READ = 3,              /* (button) -> Success u32: 1 pressed */
+    KSIM_BUTTON_CMD_COUNT = 4,
+    KSIM_BUTTON_UPCALL_CHANGED = 0, /* (button, pressed, 0) */
+    KSIM_BUTTON_UPCALL_COUNT = 1,
+};
+
+#define KSIM_DRIVER_GPIO 0x4u
+enum ksim_gpio {
+    KSIM_GPIO_CMD_ENABLE_OUTPUT = 1,     /* (pin) */
+    KSIM_GPIO_CMD_SET = 2,               /* (pin) */
+    KSIM_GPIO_CMD_CLEAR = 3,             /* (pin) */
+    KSIM_GPIO_CMD_TOGGLE = 4,            /* (pin) */
+    KSIM_GPIO_CMD_ENABLE_INPUT = 5,      /* (pin, pull: 0 none, 1 up, 2 down) */
+    KSIM_GPIO_CMD_READ = 6,              /* (pin) -> Success u32: the level */
+    KSIM_GPIO_CMD_ENABLE_INTERRUPT = 7,  /* (pin, edge: 0 either, 1 rising, 2 falling) */
+    KSIM_GPIO_CMD_DISABLE_INTERRUPT = 8, /* (pin); also disables the pin, as Tock */
+    KSIM_GPIO_CMD_DISABLE = 9,           /* (pin) */
+    KSIM_GPIO_CMD_COUNT_PINS = 10,       /* -> Success u32: the number of pins */
+    KSIM_GPIO_CMD_COUNT = 11,
+    KSIM_GPIO_UPCALL_INTERRUPT = 0, /* (pin, level, 0) */
+    KSIM_GPIO_UPCALL_COUNT = 1,
+};
+
 #define KSIM_DRIVER_LOW_LEVEL_DEBUG 0x8u
-#define KSIM_DRIVER_RNG             0x40001u
-#define KSIM_DRIVER_IPC             0x10000u
-#define KSIM_DRIVER_APP_FLASH       0x50000u
+enum ksim_low_level_debug {
+    KSIM_LOW_LEVEL_DEBUG_CMD_ALERT = 1,  /* (code) */
+    KSIM_LOW_LEVEL_DEBUG_CMD_PRINT1 = 2, /* (a) */
+    KSIM_LOW_LEVEL_DEBUG_CMD_PRINT2 = 3, /* (a, b) */
+    KSIM_LOW_LEVEL_DEBUG_CMD_COUNT = 4,
+};
+
+#define KSIM_DRIVER_IPC 0x10000u
+enum ksim_ipc {
+    KSIM_IPC_CMD_DISCOVER = 1,       /* name in RO allow SEARCH -> Success u32: its id */
+    KSIM_IPC_CMD_NOTIFY_SERVICE = 2, /* (id): the service gets upcall <its own id> */
+    KSIM_IPC_CMD_NOTIFY_CLIENT = 3,  /* (id): the client gets upcall <the caller's id> */
+    KSIM_IPC_CMD_COUNT = 4,
+    KSIM_IPC_MAX_PROCS = 64, /* ids 0..63: upcall n and RW allow n belong to process n */
+    KSIM_IPC_UPCALL_COUNT = KSIM_IPC_MAX_PROCS,
+    KSIM_IPC_ALLOW_RO_SEARCH = 0,
+    KSIM_IPC_ALLOW_RO_COUNT = 1,
+    KSIM_IPC_ALLOW_RW_COUNT = KSIM_IPC_MAX_PROCS,
+};
+
+#define KSIM_DRIVER_RNG 0x40001u
+enum ksim_rng {
+    KSIM_RNG_CMD_GET = 1, /* (n bytes) into RW allow BUFFER */
+    KSIM_RNG_CMD_COUNT = 2,
+    KSIM_RNG_UPCALL_DONE = 0, /* (0, bytes received, 0) */
+    KSIM_RNG_UPCALL_COUNT = 1,
+    KSIM_RNG_ALLOW_RW_BUFFER = 0,
+    KSIM_RNG_ALLOW_RW_COUNT = 1,
+};
+
+#define KSIM_DRIVER_APP_FLASH 0x50000u
+enum ksim_app_flash {
+    KSIM_APP_FLASH_CMD_WRITE = 1, /* (flash address) <- RO allow BUFFER */
+    KSIM_APP_FLASH_CMD_COUNT = 2,
+    KSIM_APP_FLASH_UPCALL_DONE = 0, /* (0, 0, 0) */
+    KSIM_APP_FLASH_UPCALL_COUNT = 1,
+    KSIM_APP_FLASH_ALLOW_RO_BUFFER = 0,
+    KSIM_APP_FLASH_ALLOW_RO_COUNT = 1,
+};
+
+/* Temperature and humidity: split-phase, one reading per command 1. */
+#define KSIM_DRIVER_TEMPERATURE 0x60000u
+enum ksim_temperature {
+    KSIM_TEMPERATURE_CMD_READ = 1, /* a read already under way is joined, as Tock */
+    KSIM_TEMPERATURE_CMD_COUNT = 2,
+    KSIM_TEMPERATURE_UPCALL_READING = 0, /* (hundredths of a degree Celsius, 0, 0) */
+    KSIM_TEMPERATURE_UPCALL_COUNT = 1,
+};
+
+#define KSIM_DRIVER_HUMIDITY 0x60001u
+enum ksim_humidity {
+    KSIM_HUMIDITY_CMD_READ = 1, /* Failure BUSY while any read is under way, as Tock */
+    KSIM_HUMIDITY_CMD_COUNT = 2,
+    KSIM_HUMIDITY_UPCALL_READING = 0, /* (hundredths of a percent, 0, 0) */
+    KSIM_HUMIDITY_UPCALL_COUNT = 1,
+};
 
 #endif /* KSIM_ABI_H */

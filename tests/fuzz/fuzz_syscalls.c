@@ -689,6 +689,8 @@ static void setup(void)
 {
     char err[BOARD_ERR_MAX];
     board_default(&fz.board);
+    /* The default board has no sensors: the harness gives it both, to reach their drivers. */
+    fz.board.drivers.temperature = fz.board.drivers.humidity = true;
     const struct board *b = &fz.board;
     fz.page = (uintptr_t)sysconf(_SC_PAGESIZE);
     fz.trace = getenv("KSIM_FUZZ_TRACE") != NULL;
@@ -1272,7 +1274,8 @@ static uintptr_t hinted(enum hint h, unsigned i, const uintptr_t *prev)
     switch (h) {
     case H_DRIVER: { /* the board's drivers, a missing one, high bits over a real number */
         static const uintptr_t t[16] = {
-            0, 1, 8, 0, 1, 2, 3, 4, KSIM_DRIVER_RNG, KSIM_DRIVER_IPC, 9,
+            0, 1, 8, KSIM_DRIVER_TEMPERATURE, KSIM_DRIVER_HUMIDITY, 2, 3, 4, KSIM_DRIVER_RNG,
+            KSIM_DRIVER_IPC, 9,
             (uintptr_t)0x100000000ull, (uintptr_t)0x100000001ull, (uintptr_t)0x100000008ull,
             UINTPTR_MAX, 0xffffffffu};
         return t[i];

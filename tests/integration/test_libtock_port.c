@@ -414,6 +414,36 @@ Test(libtock_c, port_tests_pass_against_the_real_tock_c)
     free(elf);
 }
 
+/* Sensors read what the board file sets, and a board that leaves them out has none. */
+Test(libtock_c, sensor_examples_read_what_the_board_file_sets)
+{
+    write_text(dir, "sensors.json",
+               "{\"drivers\": {\"temperature\": {\"enabled\": true, \"value\": 2350},"
+               " \"humidity\": {\"enabled\": true, \"value\": 4321}}}");
+    char *board = path_in(dir, "sensors.json");
+    char *elf = build_example(dir, "tests_temperature", "tests/temperature");
+    struct ksim_result r = RUN("run", "--board", board, elf);
+    cr_assert_eq(r.status, 0, "stdout: %s stderr: %s", r.out, r.err);
+    cr_assert(strstr(r.out, "[Temperature] 23.50 deg C") != NULL, "stdout: %s", r.out);
+    ksim_result_free(&r);
+    r = RUN("run", elf); /* the default board has no temperature sensor */
+    cr_assert(strstr(r.out, "[Temperature] No temperature sensor found.") != NULL, "stdout: %s",
+              r.out);
+    ksim_result_free(&r);
+    free(elf);
+
+    elf = build_example(dir, "sensors", "sensors");
+    r = RUN("run", "--board", board, "--until", "1.5", elf);
+    cr_assert_eq(r.status, 0, "stdout: %s stderr: %s", r.out, r.err);
+    cr_assert(in_order(r.out, "Sampling Temperature sensor.", "Sampling Humidity sensor.",
+                       "Temperature:                 23 deg C", "Humidity:                    43%",
+                       NULL),
+              "stdout: %s", r.out);
+    ksim_result_free(&r);
+    free(elf);
+    free(board);
+}
+
 /* Arrays, not pointers: Criterion copies parameters into a re-executed worker. */
 struct example_case {
     char dir[48];     /* under examples/ */

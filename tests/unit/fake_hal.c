@@ -274,27 +274,25 @@ static const struct hal_chip_ops fake_chip = {
 
 static struct fake_board *current_board; /* for fake_driver's command */
 
-static struct syscall_ret fake_command(struct kernel *k, struct proc *p, unsigned idx, uint32_t cmd,
-                                       uint32_t arg0, uint32_t arg1)
+static struct syscall_ret fake_command(const struct driver_command *c)
 {
     struct fake_board *fb = current_board;
-    (void)k;
-    (void)idx;
-    if (cmd == 0)
-        return ret_success();
     cr_assert_lt(fb->ncommands, FAKE_MAX_RECORDS, "too many commands");
-    fb->commands[fb->ncommands++] = (struct fake_command_call){p->id, cmd, arg0, arg1};
-    return ret_success_2(arg0, arg1);
+    fb->commands[fb->ncommands++] =
+        (struct fake_command_call){c->p->id, c->number, c->arg0, c->arg1};
+    return ret_success_2(c->arg0, c->arg1);
 }
 
 const struct driver fake_driver = {
     .num = FAKE_DRIVER_NUM,
     .name = "fake",
+    .command_count = 32,
     .upcalls = 2,
     .allow_ro = 1,
     .allow_rw = 1,
     .allow_ur = 1,
     .data_size = 8,
+    .grant_cmds = ~DRIVER_CMD(0),
     .command = fake_command,
 };
 
@@ -377,9 +375,9 @@ void fake_board_fini(struct fake_board *fb)
 
 unsigned fake_add_driver(struct fake_board *fb)
 {
-    cr_assert_lt(fb->k.ndrivers, KS_MAX_DRIVERS);
-    fb->k.drivers[fb->k.ndrivers] = &fake_driver;
-    return fb->k.ndrivers++;
+    int idx = kernel_add_driver(&fb->k, &fake_driver);
+    cr_assert_geq(idx, 0, "fake_driver must come last, above every real driver's number");
+    return (unsigned)idx;
 }
 
 struct proc *fake_proc_block(struct fake_board *fb, const struct hal_block *b)

@@ -538,6 +538,34 @@ Test(board, rejects_out_of_range_integers)
                    "65 is out of range 1..64");
 }
 
+Test(board, sensors_are_absent_unless_the_board_has_them)
+{
+    assert_accepted("{}");
+    cr_assert(!b.drivers.temperature && !b.drivers.humidity);
+    assert_accepted("{\"drivers\": {\"temperature\": {\"enabled\": true, \"value\": -27315},"
+                    " \"humidity\": {\"enabled\": true, \"value\": 10000}}}");
+    cr_assert(b.drivers.temperature && b.drivers.humidity);
+    cr_assert_eq(b.drivers.temperature_value, -27315);
+    cr_assert_eq(b.drivers.humidity_value, 10000);
+    assert_round_trip(&b, "sensors");
+}
+
+Test(board, rejects_impossible_sensor_values)
+{
+    assert_refused("{\"drivers\": {\"temperature\": {\"value\": -27316}}}",
+                   "drivers.temperature.value", "-27316 is out of range -27315..100000");
+    assert_refused("{\"drivers\": {\"temperature\": {\"value\": 100001}}}",
+                   "drivers.temperature.value", "out of range");
+    assert_refused("{\"drivers\": {\"temperature\": {\"value\": 21.5}}}",
+                   "drivers.temperature.value", "expected an integer, got 21.5");
+    assert_refused("{\"drivers\": {\"temperature\": {\"value\": -1e999}}}",
+                   "drivers.temperature.value", "out of range");
+    assert_refused("{\"drivers\": {\"temperature\": {\"value\": \"20\"}}}",
+                   "drivers.temperature.value", "integer");
+    assert_refused("{\"drivers\": {\"humidity\": {\"value\": 10001}}}", "drivers.humidity.value",
+                   "10001 is out of range 0..10000");
+}
+
 /* ---- refusals: memory map ---- */
 
 Test(board, rejects_misaligned_base)

@@ -1,6 +1,6 @@
 /*
- * The everyday drivers (kernel/drv_led.c, drv_button.c, drv_gpio.c,
- * drv_rng.c, drv_ipc.c) through syscall_handle on hand-made processes, over
+ * The everyday drivers (kernel/drivers/led.c, button.c, gpio.c, rng.c,
+ * ipc.c) through syscall_handle on hand-made processes, over
  * the fake HAL of fake_hal.h plus a fake board I/O (LEDs, buttons, pins)
  * and a counting random source defined here. Each driver's command table:
  * command 0, NOSUPPORT for unknown commands, INVAL for an index the board
@@ -124,6 +124,24 @@ static void rng_fill(void *hal, uint8_t *buf, size_t len)
 
 static const struct hal_rng_ops rng_ops = {.fill = rng_fill};
 
+/* Sensors: each read is counted; sensor_rc is what the next read returns. */
+static struct {
+    unsigned reads[HAL_SENSOR_KINDS];
+    int rc;
+} sensors;
+
+static int sensor_read(void *hal, enum hal_sensor_kind kind)
+{
+    (void)hal;
+    cr_assert_lt((unsigned)kind, HAL_SENSOR_KINDS);
+    if (sensors.rc != 0)
+        return sensors.rc;
+    sensors.reads[kind]++;
+    return 0;
+}
+
+static const struct hal_sensor_ops sensor_ops = {.read = sensor_read};
+
 /* --- Board, processes, calls --- */
 
 static struct fake_board fb;
@@ -156,11 +174,14 @@ static struct proc *proc_n(unsigned n)
 static void setup(void)
 {
     memset(&io, 0, sizeof(io));
+    memset(&sensors, 0, sizeof(sensors));
     struct kernel_config cfg = fake_config();
     cfg.drv_led = cfg.drv_button = cfg.drv_gpio = cfg.drv_rng = cfg.drv_ipc = true;
+    cfg.drv_temperature = cfg.drv_humidity = true;
     fake_board_init_with(&fb, &cfg, FAKE_RAM_SIZE);
     fb.hal.gpio = &io_ops;
     fb.hal.rng = &rng_ops;
+    fb.hal.sensor = &sensor_ops;
     p = proc_n(0);
 }
 
@@ -705,4 +726,195 @@ Test(grant, ipc_grant_fits_the_default_region)
     cr_assert_geq(p->grant_top, p->block.grant_start);
     sys_as(p, KSIM_CLASS_SUBSCRIBE, IPC, 64, FN, 0);
     expect(KSIM_FAILURE_2_U32, KS_ENOSUPPORT, FN, 0); /* IPC has 64 subscribe numbers */
+}
+
+/* --- The driver table (driver.h): checks syscall.c makes for every driver --- */
+
+TestSuite(driver, .init = setup, .fini = teardown);
+
+/* A process whose grant region has no room at all. */
+static struct proc *proc_without_grant_room(void)
+{
+    const struct hal_block b = {
+        .start = FAKE_START + OFF(1),
+        .end = FAKE_END + OFF(1),
+        .stack_start = FAKE_START + OFF(1),
+        .stack_end = FAKE_STACK_END + OFF(1),
+        .image_start = FAKE_IMAGE_START + OFF(1),
+        .image_end = FAKE_IMAGE_END + OFF(1),
+        .data_start = FAKE_DATA_START + OFF(1),
+        .data_end = FAKE_DATA_END + OFF(1),
+        .brk = FAKE_BRK + OFF(1),
+        .grant_start = FAKE_END + OFF(1),
+    };
+    return fake_proc_block(&fb, &b);
+}
+
+Test(driver, every_driver_installs_in_number_order)
+{
+    struct kernel_config cfg = fake_config();
+    cfg.drv_led = cfg.drv_button = cfg.drv_gpio = cfg.drv_rng = cfg.drv_ipc = true;
+    cfg.drv_app_flash = cfg.drv_temperature = cfg.drv_humidity = true;
+    fake_board_fini(&fb);
+    fake_board_init_with(&fb, &cfg, FAKE_RAM_SIZE); /* asserts kernel_init succeeds */
+    cr_assert_eq(fb.k.ndrivers, 11, "every driver ksim has");
+    for (unsigned i = 0; i < fb.k.ndrivers; i++) {
+        if (i > 0)
+            cr_assert_gt(fb.k.drivers[i]->num, fb.k.drivers[i - 1]->num,
+                         "kernel_init's table is not in ascending number order at %u", i);
+        cr_assert_eq(kernel_driver_index(&fb.k, fb.k.drivers[i]->num), (int)i);
+    }
+    const uint32_t missing[] = {0x5,     0x7,     0x9,     0xffff,  0x10001,
+                                0x40000, 0x40002, 0x50001, 0x60002, UINT32_MAX};
+    for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++)
+        cr_assert_eq(kernel_driver_index(&fb.k, missing[i]), -1, "0x%x found", missing[i]);
+}
+
+Test(driver, add_keeps_numbers_ascending)
+{
+    unsigned n = fb.k.ndrivers;
+    cr_assert_eq(kernel_add_driver(&fb.k, &drv_alarm), -KS_EINVAL, "a number below the last");
+    cr_assert_eq(kernel_add_driver(&fb.k, &drv_humidity), -KS_EINVAL, "the last number again");
+    cr_assert_eq(fb.k.ndrivers, n, "a refused driver is not installed");
+}
+
+Test(driver, table_answers_command_0_and_out_of_range_numbers)
+{
+    cmd(KSIM_DRIVER_LOW_LEVEL_DEBUG, 0, 1, 2);
+    expect_ok();
+    cmd(KSIM_DRIVER_LOW_LEVEL_DEBUG, KSIM_LOW_LEVEL_DEBUG_CMD_COUNT, 1, 2);
+    expect_fail(KS_ENOSUPPORT);
+    cmd(KSIM_DRIVER_LOW_LEVEL_DEBUG, UINT32_MAX, 1, 2);
+    expect_fail(KS_ENOSUPPORT);
+    if (UINTPTR_MAX > UINT32_MAX) { /* a number over TRD104's 32 bits is not truncated to 1 */
+        sys_as(p, KSIM_CLASS_COMMAND, KSIM_DRIVER_LOW_LEVEL_DEBUG,
+               (uintptr_t)((uint64_t)1 << 32 | 1), 1, 2);
+        expect_fail(KS_ENOSUPPORT);
+    }
+    cr_assert_eq(fb.ndebug, 0, "the driver never saw those commands");
+}
+
+Test(driver, index_is_checked_before_the_grant)
+{
+    struct proc *q = proc_without_grant_room();
+    int idx = kernel_driver_index(&fb.k, BUTTON);
+    cmd_as(q, BUTTON, KSIM_BUTTON_CMD_ENABLE_INTERRUPT, NBUTTONS, 0);
+    expect_fail(KS_EINVAL);
+    cmd_as(q, BUTTON, KSIM_BUTTON_CMD_ENABLE_INTERRUPT, 0, 0);
+    expect_fail(KS_ENOMEM);
+    /* Reading a button needs no grant: it works with no room for one. */
+    io.buttons[1] = true;
+    cmd_as(q, BUTTON, KSIM_BUTTON_CMD_READ, 1, 0);
+    expect_u32(1);
+    cr_assert_eq(q->grant[idx], 0, "no grant was made");
+    cr_assert_eq(q->grant_top, q->block.end);
+}
+
+Test(driver, grant_failure_is_nomem_once_for_every_driver)
+{
+    struct proc *q = proc_without_grant_room();
+    const struct {
+        uint32_t drv, cmd;
+    } calls[] = {
+        {KSIM_DRIVER_ALARM, KSIM_ALARM_CMD_READ},
+        {KSIM_DRIVER_CONSOLE, KSIM_CONSOLE_CMD_ABORT_READ},
+        {RNG, KSIM_RNG_CMD_GET},
+        {IPC, KSIM_IPC_CMD_DISCOVER},
+    };
+    for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+        cmd_as(q, calls[i].drv, calls[i].cmd, 0, 0);
+        expect_fail(KS_ENOMEM);
+        cmd_as(q, calls[i].drv, 0, 0, 0);
+        expect_ok(); /* command 0 needs no grant */
+    }
+    cr_assert_eq(q->grant_top, q->block.end);
+}
+
+/* --- Temperature and humidity (kernel/drivers/sensor.c) --- */
+
+TestSuite(sensor, .init = setup, .fini = teardown);
+
+#define TEMPERATURE KSIM_DRIVER_TEMPERATURE
+#define HUMIDITY    KSIM_DRIVER_HUMIDITY
+
+Test(sensor, temperature_read_delivers_the_value_to_upcall_0)
+{
+    subscribe_as(p, TEMPERATURE, KSIM_TEMPERATURE_UPCALL_READING);
+    cmd(TEMPERATURE, KSIM_TEMPERATURE_CMD_READ, 0, 0);
+    expect_ok();
+    cr_assert_eq(sensors.reads[HAL_SENSOR_TEMPERATURE], 1);
+    cr_assert_eq(p->upcalls.count, 0, "split-phase: nothing before the value arrives");
+    kernel_sensor_reading(&fb.k, HAL_SENSOR_TEMPERATURE, -1250);
+    expect_event(p, 0, TEMPERATURE, 0, (uint32_t)-1250, 0, 0);
+    /* One value per read: another reading (someone else's) reaches no one. */
+    kernel_sensor_reading(&fb.k, HAL_SENSOR_TEMPERATURE, 99);
+    cr_assert_eq(p->upcalls.count, 1);
+}
+
+Test(sensor, temperature_read_while_one_is_under_way_joins_it)
+{
+    struct proc *q = proc_n(1);
+    cmd_as(p, TEMPERATURE, KSIM_TEMPERATURE_CMD_READ, 0, 0);
+    expect_ok();
+    cmd_as(q, TEMPERATURE, KSIM_TEMPERATURE_CMD_READ, 0, 0);
+    expect_ok(); /* Tock: success, and the upcall comes with the reading under way */
+    cr_assert_eq(sensors.reads[HAL_SENSOR_TEMPERATURE], 1, "one reading for both");
+    kernel_sensor_reading(&fb.k, HAL_SENSOR_TEMPERATURE, 2350);
+    expect_event(p, 0, TEMPERATURE, 0, 2350, 0, 0);
+    expect_event(q, 0, TEMPERATURE, 0, 2350, 0, 0);
+}
+
+Test(sensor, humidity_read_while_one_is_under_way_is_busy)
+{
+    struct proc *q = proc_n(1);
+    cmd_as(p, HUMIDITY, KSIM_HUMIDITY_CMD_READ, 0, 0);
+    expect_ok();
+    cmd_as(q, HUMIDITY, KSIM_HUMIDITY_CMD_READ, 0, 0);
+    expect_fail(KS_EBUSY);
+    cmd_as(p, HUMIDITY, KSIM_HUMIDITY_CMD_READ, 0, 0);
+    expect_fail(KS_EBUSY);
+    kernel_sensor_reading(&fb.k, HAL_SENSOR_HUMIDITY, 4321);
+    expect_event(p, 0, HUMIDITY, 0, 4321, 0, 0);
+    cr_assert_eq(q->upcalls.count, 0, "q's read was refused");
+    cmd_as(q, HUMIDITY, KSIM_HUMIDITY_CMD_READ, 0, 0);
+    expect_ok(); /* free again once the value arrived */
+    cr_assert_eq(sensors.reads[HAL_SENSOR_HUMIDITY], 2);
+}
+
+Test(sensor, kinds_are_independent)
+{
+    cmd(TEMPERATURE, KSIM_TEMPERATURE_CMD_READ, 0, 0);
+    expect_ok();
+    cmd(HUMIDITY, KSIM_HUMIDITY_CMD_READ, 0, 0);
+    expect_ok(); /* a temperature reading does not make humidity busy */
+    kernel_sensor_reading(&fb.k, HAL_SENSOR_HUMIDITY, 1);
+    expect_event(p, 0, HUMIDITY, 0, 1, 0, 0);
+    cr_assert_eq(p->upcalls.count, 1, "the temperature reading is still under way");
+}
+
+Test(sensor, a_read_that_does_not_start_leaves_the_sensor_free)
+{
+    sensors.rc = -KS_EBUSY;
+    cmd(HUMIDITY, KSIM_HUMIDITY_CMD_READ, 0, 0);
+    expect_fail(KS_EBUSY);
+    sensors.rc = 0;
+    cmd(HUMIDITY, KSIM_HUMIDITY_CMD_READ, 0, 0);
+    expect_ok();
+    fb.hal.sensor = NULL;
+    cmd(TEMPERATURE, KSIM_TEMPERATURE_CMD_READ, 0, 0);
+    expect_fail(KS_ENODEVICE);
+}
+
+Test(sensor, command_table)
+{
+    cmd(TEMPERATURE, 0, 0, 0);
+    expect_ok();
+    cmd(HUMIDITY, 0, 0, 0);
+    expect_ok();
+    cmd(TEMPERATURE, KSIM_TEMPERATURE_CMD_COUNT, 0, 0);
+    expect_fail(KS_ENOSUPPORT);
+    cmd(HUMIDITY, KSIM_HUMIDITY_CMD_COUNT, 0, 0);
+    expect_fail(KS_ENOSUPPORT);
+    sys_as(p, KSIM_CLASS_SUBSCRIBE, HUMIDITY, 1, FN, 0);
+    expect(KSIM_FAILURE_2_U32, KS_ENOSUPPORT, FN, 0); /* one upcall, number 0 */
 }

@@ -172,6 +172,46 @@ Test(syscall, unknown_class_faults)
     }
 }
 
+Test(syscall, decode_refuses_unknown_class_and_yield_type)
+{
+    struct syscall call;
+    const uintptr_t regs[4] = {3, 1, 2, JUNK};
+    cr_assert_not(syscall_decode(&fb.k, KSIM_CLASS_COUNT, regs, &call));
+    cr_assert_eq(call.cls, KSIM_CLASS_COUNT, "the fault report still gets the class");
+    cr_assert_eq(call.r[3], JUNK, "and the registers as passed");
+    cr_assert_not(syscall_decode(&fb.k, KSIM_CLASS_YIELD, regs, &call), "yield type 3");
+    const uintptr_t wait_for[4] = {KSIM_YIELD_WAIT_FOR, ALARM, 0, JUNK};
+    cr_assert(syscall_decode(&fb.k, KSIM_CLASS_YIELD, wait_for, &call));
+    cr_assert_eq(call.yield.driver, ALARM);
+    cr_assert_eq(call.yield.number, 0);
+    if (WIDE) {
+        const uintptr_t wide_for[4] = {KSIM_YIELD_WAIT_FOR, ALARM, HIGH, JUNK};
+        cr_assert(syscall_decode(&fb.k, KSIM_CLASS_YIELD, wide_for, &call));
+        cr_assert_eq(call.yield.driver, UINT32_MAX, "a number over 32 bits matches nothing");
+    }
+}
+
+Test(syscall, decode_looks_the_driver_up_once)
+{
+    struct syscall call;
+    const uintptr_t console[4] = {CONSOLE, 1, FAKE_DATA_START, 4};
+    cr_assert(syscall_decode(&fb.k, KSIM_CLASS_ALLOW_UR, console, &call));
+    cr_assert_eq(call.allow.drv.d, &drv_console);
+    cr_assert_eq(call.allow.drv.idx, (unsigned)kernel_driver_index(&fb.k, CONSOLE));
+    cr_assert_eq(call.allow.kind, GRANT_ALLOW_UR);
+    cr_assert_eq(call.allow.number, 1);
+    cr_assert_eq(call.allow.addr, FAKE_DATA_START);
+    cr_assert_eq(call.allow.len, 4);
+    const uintptr_t missing[4] = {MISSING, 0, 0, 0};
+    cr_assert(syscall_decode(&fb.k, KSIM_CLASS_COMMAND, missing, &call));
+    cr_assert_null(call.command.drv.d);
+    if (WIDE) { /* the low 32 bits name the alarm, the whole register does not */
+        const uintptr_t wide[4] = {HIGH | ALARM, 0, 0, 0};
+        cr_assert(syscall_decode(&fb.k, KSIM_CLASS_SUBSCRIBE, wide, &call));
+        cr_assert_null(call.subscribe.drv.d);
+    }
+}
+
 Test(syscall, encode_names_only_variant_registers)
 {
     /* Each variant names its registers; the rest come back 0 whatever the handler left. */

@@ -7,17 +7,14 @@
  * Prints "libtock-port syscalls ok (N checks)" and returns 0, or names every
  * check that failed and returns 1.
  */
+#include <ksim/abi.h>
 #include <libtock/tock.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define ALARM          0x0
-#define CONSOLE        0x1
 #define NO_SUCH_DRIVER 0x7ffff
-#define ALARM_UPCALL   0
-#define CONSOLE_BUF    1
 
 static int checks;
 static int failures;
@@ -61,7 +58,7 @@ static void other_upcall(int a, int b, int c, void *userdata)
 static uint32_t set_alarm(uint32_t dt)
 {
     uint32_t expiration = 0;
-    syscall_return_t r = command(ALARM, 5, (int)dt, 0);
+    syscall_return_t r = command(KSIM_DRIVER_ALARM, KSIM_ALARM_CMD_SET_RELATIVE, (int)dt, 0);
     CHECK(r.type == TOCK_SYSCALL_SUCCESS_U32);
     CHECK(tock_command_return_u32_to_returncode(r, &expiration) == RETURNCODE_SUCCESS);
     return expiration;
@@ -70,7 +67,7 @@ static uint32_t set_alarm(uint32_t dt)
 static void commands(void)
 {
     uint32_t hz = 0;
-    syscall_return_t r = command(ALARM, 1, 0, 0);
+    syscall_return_t r = command(KSIM_DRIVER_ALARM, KSIM_ALARM_CMD_FREQUENCY, 0, 0);
     CHECK(tock_command_return_u32_to_returncode(r, &hz) == RETURNCODE_SUCCESS);
     CHECK(hz > 0);
 
@@ -79,19 +76,20 @@ static void commands(void)
     CHECK(r.data[0] == TOCK_STATUSCODE_NODEVICE);
     CHECK(tock_command_return_novalue_to_returncode(r) == RETURNCODE_ENODEVICE);
 
-    r = command(ALARM, 9999, 0, 0);
+    r = command(KSIM_DRIVER_ALARM, 9999, 0, 0);
     CHECK(tock_command_return_novalue_to_returncode(r) == RETURNCODE_ENOSUPPORT);
     /* A variant the helper does not expect. */
-    CHECK(tock_command_return_novalue_to_returncode(command(ALARM, 1, 0, 0)) ==
-          RETURNCODE_EBADRVAL);
+    CHECK(tock_command_return_novalue_to_returncode(
+              command(KSIM_DRIVER_ALARM, KSIM_ALARM_CMD_FREQUENCY, 0, 0)) == RETURNCODE_EBADRVAL);
 
-    CHECK(driver_exists(ALARM));
-    CHECK(driver_exists(CONSOLE));
+    CHECK(driver_exists(KSIM_DRIVER_ALARM));
+    CHECK(driver_exists(KSIM_DRIVER_CONSOLE));
     CHECK(!driver_exists(NO_SUCH_DRIVER));
     CHECK(tock_status_to_returncode(TOCK_STATUSCODE_SIZE) == RETURNCODE_ESIZE);
     CHECK(tock_strrcode(RETURNCODE_SUCCESS) != NULL);
     TOCK_EXPECT(RETURNCODE_SUCCESS,
-                tock_command_return_u32_to_returncode(command(ALARM, 2, 0, 0), &hz));
+                tock_command_return_u32_to_returncode(
+                    command(KSIM_DRIVER_ALARM, KSIM_ALARM_CMD_READ, 0, 0), &hz));
 }
 
 /* The helpers for the wider variants, on results a driver may return. */
@@ -122,11 +120,12 @@ _Static_assert(TOCK_SYSCALL_SUCCESS_U32_U64 == 133, "Success with u32 and u64");
 
 static void subscribes(void)
 {
-    subscribe_return_t s = subscribe(ALARM, ALARM_UPCALL, on_alarm, wide(0x1234));
+    subscribe_return_t s =
+        subscribe(KSIM_DRIVER_ALARM, KSIM_ALARM_UPCALL_FIRED, on_alarm, wide(0x1234));
     CHECK(s.success);
     CHECK(s.callback == NULL && s.userdata == NULL);
 
-    s = subscribe(ALARM, ALARM_UPCALL, other_upcall, wide(0x5678));
+    s = subscribe(KSIM_DRIVER_ALARM, KSIM_ALARM_UPCALL_FIRED, other_upcall, wide(0x5678));
     CHECK(s.success);
     CHECK(s.callback == on_alarm);
     CHECK(s.userdata == wide(0x1234));
@@ -139,13 +138,14 @@ static void subscribes(void)
     CHECK(s.callback == on_alarm && s.userdata == wide(0x9abc));
     CHECK(tock_subscribe_return_to_returncode(s) == RETURNCODE_ENODEVICE);
 
-    s = subscribe(ALARM, 99, on_alarm, NULL);
+    s = subscribe(KSIM_DRIVER_ALARM, 99, on_alarm, NULL);
     CHECK(!s.success && s.status == TOCK_STATUSCODE_NOSUPPORT);
 
-    s = subscribe(ALARM, ALARM_UPCALL, (subscribe_upcall *)(uintptr_t)0x10, NULL);
+    s = subscribe(KSIM_DRIVER_ALARM, KSIM_ALARM_UPCALL_FIRED, (subscribe_upcall *)(uintptr_t)0x10,
+                  NULL);
     CHECK(!s.success && s.status == TOCK_STATUSCODE_INVAL);
 
-    s = subscribe(ALARM, ALARM_UPCALL, TOCK_NULL_UPCALL, NULL);
+    s = subscribe(KSIM_DRIVER_ALARM, KSIM_ALARM_UPCALL_FIRED, TOCK_NULL_UPCALL, NULL);
     CHECK(s.success && s.callback == other_upcall && s.userdata == wide(0x5678));
 }
 
@@ -156,11 +156,12 @@ static void allows(void)
     static const char text[] = "read-only text in the image";
 
     /* stdio un-allows its buffer after every write: the slot starts empty. */
-    allow_ro_return_t ro = allow_readonly(CONSOLE, CONSOLE_BUF, first, sizeof first);
+    allow_ro_return_t ro =
+        allow_readonly(KSIM_DRIVER_CONSOLE, KSIM_CONSOLE_ALLOW_RO_WRITE, first, sizeof first);
     CHECK(ro.success && ro.ptr == NULL && ro.size == 0);
-    ro = allow_readonly(CONSOLE, CONSOLE_BUF, text, sizeof text);
+    ro = allow_readonly(KSIM_DRIVER_CONSOLE, KSIM_CONSOLE_ALLOW_RO_WRITE, text, sizeof text);
     CHECK(ro.success && ro.ptr == first && ro.size == sizeof first);
-    ro = allow_readonly(CONSOLE, CONSOLE_BUF, NULL, 0);
+    ro = allow_readonly(KSIM_DRIVER_CONSOLE, KSIM_CONSOLE_ALLOW_RO_WRITE, NULL, 0);
     CHECK(ro.success && ro.ptr == text && ro.size == sizeof text);
     CHECK(tock_allow_ro_return_to_returncode(ro) == RETURNCODE_SUCCESS);
 
@@ -168,16 +169,18 @@ static void allows(void)
     CHECK(!ro.success && ro.status == TOCK_STATUSCODE_NODEVICE);
     CHECK(ro.ptr == first && ro.size == 3);
 
-    allow_rw_return_t rw = allow_readwrite(CONSOLE, CONSOLE_BUF, second, sizeof second);
+    allow_rw_return_t rw =
+        allow_readwrite(KSIM_DRIVER_CONSOLE, KSIM_CONSOLE_ALLOW_RW_READ, second, sizeof second);
     CHECK(rw.success && rw.ptr == NULL && rw.size == 0);
-    rw = allow_readwrite(CONSOLE, CONSOLE_BUF, first, 5);
+    rw = allow_readwrite(KSIM_DRIVER_CONSOLE, KSIM_CONSOLE_ALLOW_RW_READ, first, 5);
     CHECK(rw.success && rw.ptr == second && rw.size == sizeof second);
     /* Read-write access to the image is refused; the previous buffer stays. */
-    rw = allow_readwrite(CONSOLE, CONSOLE_BUF, (void *)(uintptr_t)text, sizeof text);
+    rw = allow_readwrite(KSIM_DRIVER_CONSOLE, KSIM_CONSOLE_ALLOW_RW_READ, (void *)(uintptr_t)text,
+                         sizeof text);
     CHECK(!rw.success && rw.status == TOCK_STATUSCODE_INVAL);
     CHECK(rw.ptr == text && rw.size == sizeof text);
     CHECK(tock_allow_rw_return_to_returncode(rw) == RETURNCODE_EINVAL);
-    rw = allow_readwrite(CONSOLE, CONSOLE_BUF, NULL, 0);
+    rw = allow_readwrite(KSIM_DRIVER_CONSOLE, KSIM_CONSOLE_ALLOW_RW_READ, NULL, 0);
     CHECK(rw.success && rw.ptr == first && rw.size == 5);
 
     allow_userspace_r_return_t ur = allow_userspace_read(NO_SUCH_DRIVER, 0, second, 4);
@@ -188,7 +191,8 @@ static void allows(void)
 
 static void yields(void)
 {
-    subscribe_return_t s = subscribe(ALARM, ALARM_UPCALL, on_alarm, wide(0x42));
+    subscribe_return_t s =
+        subscribe(KSIM_DRIVER_ALARM, KSIM_ALARM_UPCALL_FIRED, on_alarm, wide(0x42));
     CHECK(s.success);
 
     /* Yield-NoWait: 0 with nothing pending, 1 once it ran an upcall. */
@@ -213,16 +217,16 @@ static void yields(void)
     /* Yield-WaitFor returns the arguments and does not call the upcall. */
     upcalls = 0;
     expiration = set_alarm(500);
-    yield_waitfor_return_t w = yield_wait_for(ALARM, ALARM_UPCALL);
+    yield_waitfor_return_t w = yield_wait_for(KSIM_DRIVER_ALARM, KSIM_ALARM_UPCALL_FIRED);
     CHECK(upcalls == 0);
     CHECK(w.data1 == expiration);
     CHECK(w.data2 == 0);
 
     /* ... with the Null Upcall too, as libtock-sync uses it. */
-    s = subscribe(ALARM, ALARM_UPCALL, TOCK_NULL_UPCALL, NULL);
+    s = subscribe(KSIM_DRIVER_ALARM, KSIM_ALARM_UPCALL_FIRED, TOCK_NULL_UPCALL, NULL);
     CHECK(s.success);
     expiration = set_alarm(250);
-    w = yield_wait_for(ALARM, ALARM_UPCALL);
+    w = yield_wait_for(KSIM_DRIVER_ALARM, KSIM_ALARM_UPCALL_FIRED);
     CHECK(w.data1 == expiration);
 }
 
@@ -239,12 +243,12 @@ static void set_flag(int now, int expiration, int unused, void *userdata)
 static void yield_for_a_flag(void)
 {
     flag = false;
-    subscribe_return_t s = subscribe(ALARM, ALARM_UPCALL, set_flag, &flag);
+    subscribe_return_t s = subscribe(KSIM_DRIVER_ALARM, KSIM_ALARM_UPCALL_FIRED, set_flag, &flag);
     CHECK(s.success);
     set_alarm(100);
     yield_for(&flag);
     CHECK(flag);
-    s = subscribe(ALARM, ALARM_UPCALL, TOCK_NULL_UPCALL, NULL);
+    s = subscribe(KSIM_DRIVER_ALARM, KSIM_ALARM_UPCALL_FIRED, TOCK_NULL_UPCALL, NULL);
     CHECK(s.success);
 }
 

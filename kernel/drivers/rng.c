@@ -15,9 +15,7 @@
 #include "kernel.h"
 #include "umem.h"
 
-#define ALLOW_BUFFER 0
-#define UPCALL_DONE  0
-#define RNG_CHUNK    64 /* bytes through the kernel's stack at a time */
+#define RNG_CHUNK 64 /* bytes through the kernel's stack at a time */
 
 /* Fills [addr, addr + len) of p's memory with random bytes; false if p's memory refuses. */
 static bool fill(struct kernel *k, struct proc *p, uintptr_t addr, uintptr_t len)
@@ -34,33 +32,28 @@ static bool fill(struct kernel *k, struct proc *p, uintptr_t addr, uintptr_t len
     return true;
 }
 
-static struct syscall_ret rng_command(struct kernel *k, struct proc *p, unsigned idx, uint32_t cmd,
-                                      uint32_t want, uint32_t arg1)
+static struct syscall_ret rng_command(const struct driver_command *c)
 {
-    struct grant_view g;
-    (void)arg1;
-    if (cmd == 0)
-        return ret_success();
-    if (cmd != 1)
-        return ret_failure(KS_ENOSUPPORT);
-    if (!k->hal->rng)
+    uint32_t want = c->arg0; /* the only command: KSIM_RNG_CMD_GET */
+    const struct grant_allow buf = c->grant.rw[KSIM_RNG_ALLOW_RW_BUFFER];
+    if (!c->k->hal->rng)
         return ret_failure(KS_ENODEVICE);
-    if (grant_enter(k, p, idx, &g) != 0)
-        return ret_failure(KS_ENOMEM);
     if (want == 0)
         return ret_success(); /* Tock: nothing remains to deliver, so no upcall */
     /* The buffer is checked again now: the app may have swapped it since the allow. */
-    uintptr_t n = g.rw[ALLOW_BUFFER].len < want ? g.rw[ALLOW_BUFFER].len : want;
-    if (!fill(k, p, g.rw[ALLOW_BUFFER].addr, n))
+    uintptr_t n = buf.len < want ? buf.len : want;
+    if (!fill(c->k, c->p, buf.addr, n))
         n = 0;
-    kernel_schedule_upcall(k, p, idx, UPCALL_DONE, 0, n, 0);
+    kernel_schedule_upcall(c->k, c->p, c->idx, KSIM_RNG_UPCALL_DONE, 0, n, 0);
     return ret_success();
 }
 
 const struct driver drv_rng = {
     .num = KSIM_DRIVER_RNG,
     .name = "rng",
-    .upcalls = 1,
-    .allow_rw = 1,
+    .command_count = KSIM_RNG_CMD_COUNT,
+    .upcalls = KSIM_RNG_UPCALL_COUNT,
+    .allow_rw = KSIM_RNG_ALLOW_RW_COUNT,
+    .grant_cmds = DRIVER_CMD(KSIM_RNG_CMD_GET),
     .command = rng_command,
 };

@@ -16,31 +16,22 @@ static unsigned led_count(const struct kernel *k)
     return hal->gpio ? hal->gpio->led_count(hal->ctx) : 0;
 }
 
-static struct syscall_ret led_command(struct kernel *k, struct proc *p, unsigned idx, uint32_t cmd,
-                                      uint32_t led, uint32_t arg1)
+static struct syscall_ret led_command(const struct driver_command *c)
 {
-    const struct hal *hal = k->hal;
-    (void)p;
-    (void)idx;
-    (void)arg1;
-    if (cmd == 0)
-        return ret_success_u32(led_count(k));
-    if (cmd > 4)
-        return ret_failure(KS_ENOSUPPORT);
-    /* Every other command names an LED: one the board lacks is INVAL, as in Tock. */
-    if (led >= led_count(k))
-        return ret_failure(KS_EINVAL);
-    switch (cmd) {
-    case 1:
+    const struct hal *hal = c->k->hal;
+    uint32_t led = c->arg0;
+
+    switch (c->number) {
+    case KSIM_LED_CMD_ON:
         hal->gpio->led_set(hal->ctx, led, true);
         return ret_success();
-    case 2:
+    case KSIM_LED_CMD_OFF:
         hal->gpio->led_set(hal->ctx, led, false);
         return ret_success();
-    case 3:
+    case KSIM_LED_CMD_TOGGLE:
         hal->gpio->led_set(hal->ctx, led, !hal->gpio->led_get(hal->ctx, led));
         return ret_success();
-    default: /* 4: read */
+    default: /* KSIM_LED_CMD_READ */
         return ret_success_u32(hal->gpio->led_get(hal->ctx, led) ? 1 : 0);
     }
 }
@@ -48,5 +39,10 @@ static struct syscall_ret led_command(struct kernel *k, struct proc *p, unsigned
 const struct driver drv_led = {
     .num = KSIM_DRIVER_LED,
     .name = "led",
+    .command_count = KSIM_LED_CMD_COUNT,
+    /* Every command but 0 names an LED: one the board lacks is INVAL, as in Tock. */
+    .indexed_cmds = ~DRIVER_CMD(KSIM_LED_CMD_COUNT_LEDS),
+    .instances = led_count,
+    .exists_gives_count = true,
     .command = led_command,
 };

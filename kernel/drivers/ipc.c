@@ -23,19 +23,18 @@
 #include "kernel.h"
 #include "umem.h"
 
-#define IPC_MAX_PROCS 64 /* ids 0..63 take part: Tock's NUM_PROCS */
-#define ALLOW_SEARCH  0
+#define IPC_MAX_PROCS KSIM_IPC_MAX_PROCS /* ids 0..63 take part: Tock's NUM_PROCS */
 
 enum ipc_type { IPC_SERVICE, IPC_CLIENT };
 
-static struct syscall_ret discover(struct kernel *k, struct proc *p, struct grant_view *g)
+static struct syscall_ret discover(struct kernel *k, struct proc *p, const struct grant_view *g)
 {
     char name[PROC_NAME_MAX];
-    uintptr_t len = g->ro[ALLOW_SEARCH].len;
+    uintptr_t len = g->ro[KSIM_IPC_ALLOW_RO_SEARCH].len;
     /* No process has an empty name or one this long: nothing can match. */
     if (len == 0 || len >= PROC_NAME_MAX)
         return ret_failure(KS_ENODEVICE);
-    if (umem_read(k, p, g->ro[ALLOW_SEARCH].addr, name, len, UMEM_RO) != 0)
+    if (umem_read(k, p, g->ro[KSIM_IPC_ALLOW_RO_SEARCH].addr, name, len, UMEM_RO) != 0)
         return ret_failure(KS_EINVAL);
     for (unsigned s = 0; s < k->nprocs; s++) {
         const struct proc *q = &k->procs[s];
@@ -98,32 +97,25 @@ static struct syscall_ret notify(struct kernel *k, struct proc *a, unsigned idx,
     return ret_success();
 }
 
-static struct syscall_ret ipc_command(struct kernel *k, struct proc *p, unsigned idx, uint32_t cmd,
-                                      uint32_t target, uint32_t arg1)
+static struct syscall_ret ipc_command(const struct driver_command *c)
 {
-    struct grant_view g;
-    (void)arg1;
-    if (cmd == 0)
-        return ret_success();
-    if (cmd > 3)
-        return ret_failure(KS_ENOSUPPORT);
-    if (grant_enter(k, p, idx, &g) != 0)
-        return ret_failure(KS_ENOMEM);
-    switch (cmd) {
-    case 1:
-        return discover(k, p, &g);
-    case 2:
-        return notify(k, p, idx, target, IPC_SERVICE);
-    default: /* 3 */
-        return notify(k, p, idx, target, IPC_CLIENT);
+    switch (c->number) {
+    case KSIM_IPC_CMD_DISCOVER:
+        return discover(c->k, c->p, &c->grant);
+    case KSIM_IPC_CMD_NOTIFY_SERVICE:
+        return notify(c->k, c->p, c->idx, c->arg0, IPC_SERVICE);
+    default: /* KSIM_IPC_CMD_NOTIFY_CLIENT */
+        return notify(c->k, c->p, c->idx, c->arg0, IPC_CLIENT);
     }
 }
 
 const struct driver drv_ipc = {
     .num = KSIM_DRIVER_IPC,
     .name = "ipc",
-    .upcalls = IPC_MAX_PROCS,
-    .allow_ro = 1,
-    .allow_rw = IPC_MAX_PROCS,
+    .command_count = KSIM_IPC_CMD_COUNT,
+    .upcalls = KSIM_IPC_UPCALL_COUNT,
+    .allow_ro = KSIM_IPC_ALLOW_RO_COUNT,
+    .allow_rw = KSIM_IPC_ALLOW_RW_COUNT,
+    .grant_cmds = ~DRIVER_CMD(0),
     .command = ipc_command,
 };

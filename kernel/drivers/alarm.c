@@ -57,7 +57,7 @@ static void rearm(struct kernel *k, unsigned idx)
             continue;
         if (!within(now, a->reference, a->dt, m)) {
             a->armed = 0;
-            kernel_schedule_upcall(k, p, idx, 0, (uintptr_t)(now << pad),
+            kernel_schedule_upcall(k, p, idx, KSIM_ALARM_UPCALL_FIRED, (uintptr_t)(now << pad),
                                    (uintptr_t)(((a->reference + a->dt) & m) << pad), 0);
             continue;
         }
@@ -107,36 +107,31 @@ static uint32_t set_expiration(struct kernel *k, struct alarm_data *a, bool has_
     return ((a->reference + a->dt) & m) << pad;
 }
 
-static struct syscall_ret alarm_command(struct kernel *k, struct proc *p, unsigned idx,
-                                        uint32_t cmd, uint32_t arg0, uint32_t arg1)
+static struct syscall_ret alarm_command(const struct driver_command *c)
 {
-    struct grant_view g;
+    struct kernel *k = c->k;
     const struct hal *hal = k->hal;
+    struct alarm_data *a = c->grant.data;
 
-    if (cmd == 0)
-        return ret_success();
-    if (grant_enter(k, p, idx, &g) != 0)
-        return ret_failure(KS_ENOMEM);
-    struct alarm_data *a = g.data;
-    switch (cmd) {
-    case 1: /* frequency, scaled like the ticks so userspace sees a 32-bit clock */
+    switch (c->number) {
+    case KSIM_ALARM_CMD_FREQUENCY: /* scaled like the ticks so userspace sees a 32-bit clock */
         return ret_success_u32(hal->alarm->frequency(hal->ctx) << padding(k));
-    case 2:
+    case KSIM_ALARM_CMD_READ:
         return ret_success_u32(hw_now(k) << padding(k));
-    case 3:
+    case KSIM_ALARM_CMD_STOP:
         if (!a->armed)
             return ret_failure(KS_EALREADY);
         a->armed = 0;
-        rearm(k, idx);
+        rearm(k, c->idx);
         return ret_success();
-    case 5: {
-        uint32_t exp = set_expiration(k, a, false, 0, arg0);
-        rearm(k, idx);
+    case KSIM_ALARM_CMD_SET_RELATIVE: {
+        uint32_t exp = set_expiration(k, a, false, 0, c->arg0);
+        rearm(k, c->idx);
         return ret_success_u32(exp);
     }
-    case 6: {
-        uint32_t exp = set_expiration(k, a, true, arg0, arg1);
-        rearm(k, idx);
+    case KSIM_ALARM_CMD_SET_ABSOLUTE: {
+        uint32_t exp = set_expiration(k, a, true, c->arg0, c->arg1);
+        rearm(k, c->idx);
         return ret_success_u32(exp);
     }
     default: /* 4 was set-absolute before Tock 2.0 */
@@ -147,7 +142,10 @@ static struct syscall_ret alarm_command(struct kernel *k, struct proc *p, unsign
 const struct driver drv_alarm = {
     .num = KSIM_DRIVER_ALARM,
     .name = "alarm",
-    .upcalls = 1,
+    .command_count = KSIM_ALARM_CMD_COUNT,
+    .upcalls = KSIM_ALARM_UPCALL_COUNT,
     .data_size = sizeof(struct alarm_data),
+    /* As Tock: every command but 0 enters the grant, command 4 too. */
+    .grant_cmds = ~DRIVER_CMD(0),
     .command = alarm_command,
 };

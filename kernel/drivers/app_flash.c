@@ -16,9 +16,7 @@
 #include "kernel.h"
 #include "umem.h"
 
-#define ALLOW_BUFFER 0
-#define UPCALL_DONE  0
-#define COPY_CHUNK   64 /* bytes through the kernel's stack at a time */
+#define COPY_CHUNK 64 /* bytes through the kernel's stack at a time */
 
 /* Copies the allowed buffer into flash at addr; the whole range was checked. */
 static bool copy_out(struct kernel *k, struct proc *p, const struct grant_allow *buf,
@@ -35,31 +33,25 @@ static bool copy_out(struct kernel *k, struct proc *p, const struct grant_allow 
     return true;
 }
 
-static struct syscall_ret app_flash_command(struct kernel *k, struct proc *p, unsigned idx,
-                                            uint32_t cmd, uint32_t flash_address, uint32_t arg1)
+static struct syscall_ret app_flash_command(const struct driver_command *c)
 {
-    struct grant_view g;
-    (void)arg1;
-    if (cmd == 0)
-        return ret_success();
-    if (cmd != 1)
-        return ret_failure(KS_ENOSUPPORT);
-    if (grant_enter(k, p, idx, &g) != 0)
-        return ret_failure(KS_ENOMEM);
+    uintptr_t flash_address = c->arg0;
     /* Re-read now: the app may have swapped the buffer since the allow. */
-    const struct grant_allow buf = g.ro[ALLOW_BUFFER];
-    if (buf.len == 0 || !umem_flash_writable(k, p, flash_address, buf.len))
+    const struct grant_allow buf = c->grant.ro[KSIM_APP_FLASH_ALLOW_RO_BUFFER];
+    if (buf.len == 0 || !umem_flash_writable(c->k, c->p, flash_address, buf.len))
         return ret_failure(KS_EINVAL);
-    if (!copy_out(k, p, &buf, flash_address))
+    if (!copy_out(c->k, c->p, &buf, flash_address))
         return ret_failure(KS_EINVAL);
-    kernel_schedule_upcall(k, p, idx, UPCALL_DONE, 0, 0, 0);
-    return ret_success();
+    kernel_schedule_upcall(c->k, c->p, c->idx, KSIM_APP_FLASH_UPCALL_DONE, 0, 0, 0);
+    return ret_success(); /* the only command: KSIM_APP_FLASH_CMD_WRITE */
 }
 
 const struct driver drv_app_flash = {
     .num = KSIM_DRIVER_APP_FLASH,
     .name = "app_flash",
-    .upcalls = 1,
-    .allow_ro = 1,
+    .command_count = KSIM_APP_FLASH_CMD_COUNT,
+    .upcalls = KSIM_APP_FLASH_UPCALL_COUNT,
+    .allow_ro = KSIM_APP_FLASH_ALLOW_RO_COUNT,
+    .grant_cmds = DRIVER_CMD(KSIM_APP_FLASH_CMD_WRITE),
     .command = app_flash_command,
 };

@@ -18,8 +18,6 @@
 #include "grant.h"
 #include "kernel.h"
 
-#define UPCALL_GPIO 0
-
 static unsigned pin_count(const struct kernel *k)
 {
     const struct hal *hal = k->hal;
@@ -45,47 +43,40 @@ static struct syscall_ret enable_interrupt(const struct hal *hal, uint32_t pin, 
     return ret_success();
 }
 
-static struct syscall_ret gpio_command(struct kernel *k, struct proc *p, unsigned idx, uint32_t cmd,
-                                       uint32_t pin, uint32_t arg1)
+static struct syscall_ret gpio_command(const struct driver_command *c)
 {
-    const struct hal *hal = k->hal;
+    const struct hal *hal = c->k->hal;
     const struct hal_gpio_ops *g = hal->gpio;
-    (void)p;
-    (void)idx;
-    if (cmd == 0)
-        return ret_success();
-    if (cmd == 10)
-        return ret_success_u32(pin_count(k));
-    if (cmd > 10)
-        return ret_failure(KS_ENOSUPPORT);
-    if (pin >= pin_count(k))
-        return ret_failure(KS_EINVAL); /* "impossible pin", as Tock says */
-    switch (cmd) {
-    case 1:
+    uint32_t pin = c->arg0;
+
+    switch (c->number) {
+    case KSIM_GPIO_CMD_ENABLE_OUTPUT:
         g->pin_configure(hal->ctx, pin, HAL_PIN_OUTPUT, HAL_PULL_NONE);
         return ret_success();
-    case 2:
+    case KSIM_GPIO_CMD_SET:
         g->pin_write(hal->ctx, pin, true);
         return ret_success();
-    case 3:
+    case KSIM_GPIO_CMD_CLEAR:
         g->pin_write(hal->ctx, pin, false);
         return ret_success();
-    case 4:
+    case KSIM_GPIO_CMD_TOGGLE:
         g->pin_write(hal->ctx, pin, !g->pin_read(hal->ctx, pin));
         return ret_success();
-    case 5:
-        return enable_input(hal, pin, arg1);
-    case 6:
+    case KSIM_GPIO_CMD_ENABLE_INPUT:
+        return enable_input(hal, pin, c->arg1);
+    case KSIM_GPIO_CMD_READ:
         return ret_success_u32(g->pin_read(hal->ctx, pin) ? 1 : 0);
-    case 7:
-        return enable_interrupt(hal, pin, arg1);
-    case 8: /* as Tock: disabling the interrupt also puts the pin in low power */
+    case KSIM_GPIO_CMD_ENABLE_INTERRUPT:
+        return enable_interrupt(hal, pin, c->arg1);
+    case KSIM_GPIO_CMD_DISABLE_INTERRUPT: /* as Tock: also puts the pin in low power */
         g->pin_set_irq(hal->ctx, pin, HAL_IRQ_NONE);
         g->pin_configure(hal->ctx, pin, HAL_PIN_DISABLED, HAL_PULL_NONE);
         return ret_success();
-    default: /* 9: disable the pin */
+    case KSIM_GPIO_CMD_DISABLE:
         g->pin_configure(hal->ctx, pin, HAL_PIN_DISABLED, HAL_PULL_NONE);
         return ret_success();
+    default: /* KSIM_GPIO_CMD_COUNT_PINS */
+        return ret_success_u32(pin_count(c->k));
     }
 }
 
@@ -99,13 +90,18 @@ void kernel_gpio_changed(struct kernel *k, unsigned pin, bool high)
         struct proc *p = &k->procs[s];
         struct grant_view g;
         if (proc_is_alive(p) && grant_peek(k, p, (unsigned)idx, &g))
-            kernel_schedule_upcall(k, p, (unsigned)idx, UPCALL_GPIO, pin, high ? 1 : 0, 0);
+            kernel_schedule_upcall(k, p, (unsigned)idx, KSIM_GPIO_UPCALL_INTERRUPT, pin,
+                                   high ? 1 : 0, 0);
     }
 }
 
 const struct driver drv_gpio = {
     .num = KSIM_DRIVER_GPIO,
     .name = "gpio",
-    .upcalls = 1,
+    .command_count = KSIM_GPIO_CMD_COUNT,
+    .upcalls = KSIM_GPIO_UPCALL_COUNT,
+    /* Every command but 0 and the pin count names a pin: "impossible pin" INVAL, as Tock. */
+    .indexed_cmds = ~(DRIVER_CMD(0) | DRIVER_CMD(KSIM_GPIO_CMD_COUNT_PINS)),
+    .instances = pin_count,
     .command = gpio_command,
 };

@@ -10,11 +10,6 @@
 #include "kernel.h"
 #include "umem.h"
 
-#define ALLOW_WRITE  1
-#define ALLOW_READ   1
-#define UPCALL_WRITE 1
-#define UPCALL_READ  2
-
 struct console_data {
     uint32_t write_len; /* bytes asked for */
     uint32_t written;   /* bytes sent so far */
@@ -30,7 +25,7 @@ static int console_index(struct kernel *k)
 static void finish_write(struct kernel *k, struct proc *p, unsigned idx, struct console_data *d)
 {
     d->write_pending = 0;
-    kernel_schedule_upcall(k, p, idx, UPCALL_WRITE, d->written, 0, 0);
+    kernel_schedule_upcall(k, p, idx, KSIM_CONSOLE_UPCALL_WRITE, d->written, 0, 0);
 }
 
 /* Sends p's next chunk; false when p has nothing (more) to send. */
@@ -43,7 +38,7 @@ static bool send_chunk(struct kernel *k, struct proc *p, unsigned idx)
     struct console_data *d = g.data;
     if (!d->write_pending)
         return false;
-    uintptr_t len = g.ro[ALLOW_WRITE].len;
+    uintptr_t len = g.ro[KSIM_CONSOLE_ALLOW_RO_WRITE].len;
     uint32_t want = d->write_len - d->written;
     if (len <= d->written)
         want = 0; /* the buffer was swapped for a shorter one: stop here */
@@ -51,8 +46,8 @@ static bool send_chunk(struct kernel *k, struct proc *p, unsigned idx)
         want = (uint32_t)(len - d->written);
     if (want > sizeof(c->tx_buf))
         want = sizeof(c->tx_buf);
-    if (want == 0 ||
-        umem_read(k, p, g.ro[ALLOW_WRITE].addr + d->written, c->tx_buf, want, UMEM_RO) != 0) {
+    if (want == 0 || umem_read(k, p, g.ro[KSIM_CONSOLE_ALLOW_RO_WRITE].addr + d->written, c->tx_buf,
+                               want, UMEM_RO) != 0) {
         finish_write(k, p, idx, d);
         return false;
     }
@@ -105,78 +100,76 @@ void kernel_console_read_done(struct kernel *k, size_t received, int status)
     if (idx < 0 || !p || !grant_peek(k, p, (unsigned)idx, &g))
         return;
     /* Copy no more than the buffer the app has allowed now. */
-    if (received > g.rw[ALLOW_READ].len)
-        received = g.rw[ALLOW_READ].len;
-    if (umem_write(k, p, g.rw[ALLOW_READ].addr, c->rx_buf, received) != 0)
+    if (received > g.rw[KSIM_CONSOLE_ALLOW_RW_READ].len)
+        received = g.rw[KSIM_CONSOLE_ALLOW_RW_READ].len;
+    if (umem_write(k, p, g.rw[KSIM_CONSOLE_ALLOW_RW_READ].addr, c->rx_buf, received) != 0)
         received = 0;
-    kernel_schedule_upcall(k, p, (unsigned)idx, UPCALL_READ, (uintptr_t)status, received, 0);
+    kernel_schedule_upcall(k, p, (unsigned)idx, KSIM_CONSOLE_UPCALL_READ, (uintptr_t)status,
+                           received, 0);
 }
 
-static struct syscall_ret start_write(struct kernel *k, struct proc *p, unsigned idx,
-                                      struct grant_view *g, uint32_t len)
+static struct syscall_ret start_write(const struct driver_command *c)
 {
-    struct console_data *d = g->data;
+    struct console_data *d = c->grant.data;
     if (d->write_pending)
         return ret_failure(KS_EBUSY);
-    d->write_len = len;
+    d->write_len = c->arg0;
     d->written = 0;
     d->write_pending = 1;
-    if (!k->console.tx_busy && !send_chunk(k, p, idx))
-        pump_writes(k);
+    if (!c->k->console.tx_busy && !send_chunk(c->k, c->p, c->idx))
+        pump_writes(c->k);
     return ret_success();
 }
 
-static struct syscall_ret start_read(struct kernel *k, struct proc *p, struct grant_view *g,
-                                     uint32_t len)
+static struct syscall_ret start_read(const struct driver_command *c)
 {
-    struct kernel_console *c = &k->console;
-    if (c->rx_busy)
+    struct kernel_console *con = &c->k->console;
+    if (con->rx_busy)
         return ret_failure(KS_EBUSY);
-    uintptr_t n = g->rw[ALLOW_READ].len;
-    if (n > len)
-        n = len;
-    if (n > sizeof(c->rx_buf))
-        n = sizeof(c->rx_buf);
+    uintptr_t n = c->grant.rw[KSIM_CONSOLE_ALLOW_RW_READ].len;
+    if (n > c->arg0)
+        n = c->arg0;
+    if (n > sizeof(con->rx_buf))
+        n = sizeof(con->rx_buf);
     if (n == 0)
         return ret_failure(KS_ESIZE);
-    if (k->hal->console->read(k->hal->ctx, c->rx_buf, n) != 0)
+    if (c->k->hal->console->read(c->k->hal->ctx, con->rx_buf, n) != 0)
         return ret_failure(KS_EBUSY);
-    c->rx_busy = true;
-    c->rx_slot = (int)p->slot;
-    c->rx_id = p->id;
+    con->rx_busy = true;
+    con->rx_slot = (int)c->p->slot;
+    con->rx_id = c->p->id;
     return ret_success();
 }
 
-static struct syscall_ret console_command(struct kernel *k, struct proc *p, unsigned idx,
-                                          uint32_t cmd, uint32_t arg0, uint32_t arg1)
+static struct syscall_ret abort_read(const struct driver_command *c)
 {
-    struct grant_view g;
-    (void)arg1;
-    if (cmd == 0)
-        return ret_success();
-    if (cmd > 3)
-        return ret_failure(KS_ENOSUPPORT);
-    if (grant_enter(k, p, idx, &g) != 0)
-        return ret_failure(KS_ENOMEM);
-    switch (cmd) {
-    case 1:
-        return start_write(k, p, idx, &g, arg0);
-    case 2:
-        return start_read(k, p, &g, arg0);
-    default: /* 3: abort read */
-        if (!k->console.rx_busy || k->console.rx_slot != (int)p->slot || k->console.rx_id != p->id)
-            return ret_failure(KS_EALREADY);
-        k->hal->console->abort_read(k->hal->ctx);
-        return ret_success();
+    const struct kernel_console *con = &c->k->console;
+    if (!con->rx_busy || con->rx_slot != (int)c->p->slot || con->rx_id != c->p->id)
+        return ret_failure(KS_EALREADY);
+    c->k->hal->console->abort_read(c->k->hal->ctx);
+    return ret_success();
+}
+
+static struct syscall_ret console_command(const struct driver_command *c)
+{
+    switch (c->number) {
+    case KSIM_CONSOLE_CMD_WRITE:
+        return start_write(c);
+    case KSIM_CONSOLE_CMD_READ:
+        return start_read(c);
+    default: /* KSIM_CONSOLE_CMD_ABORT_READ */
+        return abort_read(c);
     }
 }
 
 const struct driver drv_console = {
     .num = KSIM_DRIVER_CONSOLE,
     .name = "console",
-    .upcalls = 3,
-    .allow_ro = 2,
-    .allow_rw = 2,
+    .command_count = KSIM_CONSOLE_CMD_COUNT,
+    .upcalls = KSIM_CONSOLE_UPCALL_COUNT,
+    .allow_ro = KSIM_CONSOLE_ALLOW_RO_COUNT,
+    .allow_rw = KSIM_CONSOLE_ALLOW_RW_COUNT,
     .data_size = sizeof(struct console_data),
+    .grant_cmds = ~DRIVER_CMD(0),
     .command = console_command,
 };

@@ -10,8 +10,7 @@
 #include "grant.h"
 #include "kernel.h"
 
-#define BUTTON_MAX    32 /* one bit per button in the map, as Tock's u32 */
-#define UPCALL_BUTTON 0
+#define BUTTON_MAX 32 /* one bit per button in the map, as Tock's u32 */
 
 struct button_data {
     uint32_t subscribe_map; /* bit n: this process wants button n's interrupts */
@@ -24,37 +23,20 @@ static unsigned button_count(const struct kernel *k)
     return n > BUTTON_MAX ? BUTTON_MAX : n;
 }
 
-static struct syscall_ret set_interrupt(struct kernel *k, struct proc *p, unsigned idx,
-                                        uint32_t button, bool enable)
+static struct syscall_ret button_command(const struct driver_command *c)
 {
-    struct grant_view g;
-    if (grant_enter(k, p, idx, &g) != 0)
-        return ret_failure(KS_ENOMEM);
-    struct button_data *d = g.data;
-    if (enable)
-        d->subscribe_map |= 1u << button;
-    else
-        d->subscribe_map &= ~(1u << button);
-    return ret_success();
-}
+    const struct hal *hal = c->k->hal;
+    struct button_data *d = c->grant.data; /* enable and disable only */
+    uint32_t button = c->arg0;
 
-static struct syscall_ret button_command(struct kernel *k, struct proc *p, unsigned idx,
-                                         uint32_t cmd, uint32_t button, uint32_t arg1)
-{
-    const struct hal *hal = k->hal;
-    (void)arg1;
-    if (cmd == 0)
-        return ret_success_u32(button_count(k));
-    if (cmd > 3)
-        return ret_failure(KS_ENOSUPPORT);
-    if (button >= button_count(k))
-        return ret_failure(KS_EINVAL); /* a button the board lacks, as in Tock */
-    switch (cmd) {
-    case 1:
-        return set_interrupt(k, p, idx, button, true);
-    case 2:
-        return set_interrupt(k, p, idx, button, false);
-    default: /* 3: read */
+    switch (c->number) {
+    case KSIM_BUTTON_CMD_ENABLE_INTERRUPT:
+        d->subscribe_map |= 1u << button;
+        return ret_success();
+    case KSIM_BUTTON_CMD_DISABLE_INTERRUPT:
+        d->subscribe_map &= ~(1u << button);
+        return ret_success();
+    default: /* KSIM_BUTTON_CMD_READ */
         return ret_success_u32(hal->gpio->button_read(hal->ctx, button) ? 1 : 0);
     }
 }
@@ -71,14 +53,24 @@ void kernel_button_changed(struct kernel *k, unsigned button, bool pressed)
             continue;
         const struct button_data *d = g.data;
         if (d->subscribe_map & (1u << button))
-            kernel_schedule_upcall(k, p, (unsigned)idx, UPCALL_BUTTON, button, pressed ? 1 : 0, 0);
+            kernel_schedule_upcall(k, p, (unsigned)idx, KSIM_BUTTON_UPCALL_CHANGED, button,
+                                   pressed ? 1 : 0, 0);
     }
 }
 
 const struct driver drv_button = {
     .num = KSIM_DRIVER_BUTTON,
     .name = "button",
-    .upcalls = 1,
+    .command_count = KSIM_BUTTON_CMD_COUNT,
+    .upcalls = KSIM_BUTTON_UPCALL_COUNT,
     .data_size = sizeof(struct button_data),
+    /* Reading a button needs no per-process state; its interrupts do. */
+    .grant_cmds = DRIVER_CMD(KSIM_BUTTON_CMD_ENABLE_INTERRUPT) |
+                  DRIVER_CMD(KSIM_BUTTON_CMD_DISABLE_INTERRUPT),
+    .indexed_cmds = DRIVER_CMD(KSIM_BUTTON_CMD_ENABLE_INTERRUPT) |
+                    DRIVER_CMD(KSIM_BUTTON_CMD_DISABLE_INTERRUPT) |
+                    DRIVER_CMD(KSIM_BUTTON_CMD_READ),
+    .instances = button_count,
+    .exists_gives_count = true,
     .command = button_command,
 };
