@@ -6,7 +6,16 @@
 # miniature tree. With -DKSIM_LIBTOCK_C=PATH (a libtock-c checkout) the same binary also
 # builds the checkout's examples with ksim-cc and runs them: ctest label
 # `libtock-c`, e.g. `ctest -L libtock-c`.
-set(KSIM_LIBTOCK_C "" CACHE PATH "A libtock-c checkout: enables the libtock-c test label")
+# By default the pinned checkout beside the project (../shared/third_party),
+# when it is there, so CI runs Tock's own apps; -DKSIM_LIBTOCK_C=PATH picks
+# another, -DKSIM_LIBTOCK_C=OFF none.
+set(_ksim_libtock_c_default "")
+if(EXISTS "${CMAKE_SOURCE_DIR}/../shared/third_party/libtock-c/libtock/tock.h")
+  get_filename_component(_ksim_libtock_c_default
+    "${CMAKE_SOURCE_DIR}/../shared/third_party/libtock-c" ABSOLUTE)
+endif()
+set(KSIM_LIBTOCK_C "${_ksim_libtock_c_default}" CACHE PATH
+  "A libtock-c checkout: enables the libtock-c test label (OFF: none)")
 
 ksim_integration_test(test_libtock_port SOURCES integration/test_libtock_port.c
   TIMEOUT 600 FILTER "libtock_port/*")
