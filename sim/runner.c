@@ -49,6 +49,7 @@ struct runner {
     bool until_reached;
     bool stdin_started, stdin_eof;
     uint64_t until_ns;
+    unsigned lone_spin_turns; /* a lone process preempted this many turns in a row */
     struct trace *trace;
     struct app_debug *debug; /* apps in gdb (NULL: out of memory, no debugging) */
 
@@ -354,6 +355,13 @@ static void wait_for_events(struct runner *r)
 }
 
 /*
+ * A lone process computing for this many turns in a row (about a second of
+ * host CPU) is taken to spin for ever, and --until comes at once; a shorter
+ * spin, as tests and busy-waits make, is charged turn by turn.
+ */
+#define LONE_SPIN_TURNS_TO_UNTIL 100
+
+/*
  * Virtual time while a process computes: a preempted process was charged
  * its timeslice; if it is the only one ready, nothing but time can change
  * what it sees, so time jumps to the next deadline (or to --until).
@@ -369,11 +377,14 @@ static void skip_spinning(struct runner *r)
         hal_stub_charge_timeslice(r->hal);
         return;
     }
-    if (!hal_stub_last_preempted(r->hal) || r->kernel.sched.count != 1)
+    if (!hal_stub_last_preempted(r->hal) || r->kernel.sched.count != 1) {
+        r->lone_spin_turns = 0;
         return;
+    }
+    r->lone_spin_turns++;
     if (hal_stub_deadline_ns(r->hal, &deadline))
         hal_stub_advance_to(r->hal, deadline);
-    else if (r->o->until_set)
+    else if (r->o->until_set && r->lone_spin_turns >= LONE_SPIN_TURNS_TO_UNTIL)
         hal_stub_advance_to(r->hal, r->until_ns); /* a pure spinner cannot even read the clock */
 }
 
