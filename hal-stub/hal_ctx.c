@@ -27,6 +27,8 @@ static int proc_start(void *hal, unsigned slot, uintptr_t entry, uintptr_t stack
     p->entry = entry;
     memcpy(p->args, args, sizeof(p->args));
     memset(p->ret, 0, sizeof(p->ret));
+    if (s->cfg.isolation_process)
+        return hal__child_start(s, p);
     return hal__arch_start(s, p);
 }
 
@@ -58,7 +60,10 @@ static void proc_run(void *hal, unsigned slot, struct hal_stop *stop)
     s->run_start_tick = s->tick_count;
     hal__running = s;
     s->current = p;
-    hal__arch_run(s, p, stop);
+    if (s->cfg.isolation_process)
+        hal__child_run(s, p, stop);
+    else
+        hal__arch_run(s, p, stop);
     s->current = NULL;
     s->last_preempted = stop->kind == HAL_STOP_PREEMPTED;
     if (s->last_preempted)
@@ -69,6 +74,7 @@ static void proc_discard(void *hal, unsigned slot)
 {
     struct hal_stub *s = hal;
     hal__arch_forget(&s->procs[slot]);
+    hal__child_forget(&s->procs[slot]);
     s->procs[slot].live = false;
 }
 
@@ -92,8 +98,10 @@ int hal__ctx_init(struct hal_stub *s, char *err, size_t errlen)
 
 void hal__ctx_fini(struct hal_stub *s)
 {
-    for (unsigned i = 0; s->procs && i < s->cfg.max_procs; i++)
+    for (unsigned i = 0; s->procs && i < s->cfg.max_procs; i++) {
         hal__arch_forget(&s->procs[i]);
+        hal__child_forget(&s->procs[i]);
+    }
     hal__arch_fini(s);
     free(s->procs);
     s->procs = NULL;

@@ -28,6 +28,8 @@ struct hal__proc {
     void *sp;             /* ucontext fallback: the saved context */
     void *asan_fake_stack;
     uintptr_t grant_sealed_lo, grant_sealed_hi; /* isolation off: grant pages kept from the app */
+    struct hal__child *child;                   /* isolation process: its host process */
+    struct hal_block block;                     /* isolation process: as the MPU last saw it */
 };
 
 struct hal_stub {
@@ -99,6 +101,15 @@ void hal__jump(void *load_sp);
 void *hal__init_stack(uintptr_t lo, uintptr_t top, void (*entry)(void));
 /* Frees what a saved context owns (a ucontext; nothing for the assembly switch). */
 void hal__free_context(void *sp);
+
+/* b's accessible ranges, page-rounded: stack RW, image RX, data to the break RW, flash R. */
+void hal__mpu_ranges(const struct hal_stub *s, const struct hal_block *b, uintptr_t lo[4],
+                     uintptr_t hi[4]);
+
+/* --isolation process (hal_child.c): each app in a host process of its own. */
+int hal__child_start(struct hal_stub *s, struct hal__proc *p);
+void hal__child_run(struct hal_stub *s, struct hal__proc *p, struct hal_stop *stop);
+void hal__child_forget(struct hal__proc *p);
 
 int hal__ctx_init(struct hal_stub *s, char *err, size_t errlen);
 void hal__ctx_fini(struct hal_stub *s);

@@ -81,8 +81,8 @@ static void protect(uintptr_t lo, uintptr_t hi, int prot)
  * break RW (all in RAM), then its TBF in flash R (empty unless booted from flash).
  */
 #define RAM_RANGES 3
-static void ranges(const struct hal_stub *s, const struct hal_block *b, uintptr_t lo[4],
-                   uintptr_t hi[4])
+void hal__mpu_ranges(const struct hal_stub *s, const struct hal_block *b, uintptr_t lo[4],
+                     uintptr_t hi[4])
 {
     uintptr_t page = s->cfg.page_size;
     lo[0] = b->stack_start;
@@ -109,7 +109,7 @@ static void apply(struct hal_stub *s, const struct hal_block *b)
     static const int prot[4] = {PROT_READ | PROT_WRITE, PROT_READ | PROT_EXEC,
                                 PROT_READ | PROT_WRITE, PROT_READ};
     uintptr_t lo[4], hi[4];
-    ranges(s, b, lo, hi);
+    hal__mpu_ranges(s, b, lo, hi);
     /* Shares first: where one shares a page with the block, the block's own protection wins. */
     protect_shares(s, b, PROT_READ | PROT_WRITE);
     for (int i = 0; i < 4; i++)
@@ -125,7 +125,7 @@ static void apply(struct hal_stub *s, const struct hal_block *b)
 static void revoke_block(struct hal_stub *s, const struct hal_block *b)
 {
     uintptr_t lo[4], hi[4], min = UINTPTR_MAX, max = 0;
-    ranges(s, b, lo, hi);
+    hal__mpu_ranges(s, b, lo, hi);
     protect(lo[3], hi[3], PROT_NONE); /* flash is another mapping: never in the RAM span */
     for (int i = 0; i < RAM_RANGES; i++) {
         if (hi[i] <= lo[i])
@@ -172,6 +172,10 @@ static void seal_grants(struct hal_stub *s, unsigned slot, const struct hal_bloc
 static void mpu_activate(void *hal, unsigned slot, const struct hal_block *b)
 {
     struct hal_stub *s = hal;
+    if (s->cfg.isolation_process) {
+        s->procs[slot].block = *b; /* its host process maps it (hal_child.c) */
+        return;
+    }
     if (!s->cfg.isolation) {
         seal_grants(s, slot, b);
         return;
@@ -192,6 +196,10 @@ static int mpu_set_brk(void *hal, unsigned slot, struct hal_block *b, uintptr_t 
     if (s->model->check_brk(&s->model_params, b, new_brk) != 0)
         return -KS_ENOMEM;
     b->brk = new_brk;
+    if (s->cfg.isolation_process) {
+        s->procs[slot].block.brk = new_brk; /* its host process follows at the gate's return */
+        return 0;
+    }
     if (!s->cfg.isolation || s->active_slot != (int)slot)
         return 0;
     s->active.brk = new_brk;
@@ -205,6 +213,8 @@ static int mpu_set_brk(void *hal, unsigned slot, struct hal_block *b, uintptr_t 
 static void mpu_release(void *hal, unsigned slot, const struct hal_block *b)
 {
     struct hal_stub *s = hal;
+    if (s->cfg.isolation_process)
+        return;
     if (!s->cfg.isolation)
         unseal_grants(s, slot);
     if (!s->cfg.isolation || s->active_slot != (int)slot)
@@ -229,6 +239,8 @@ static int mpu_share(void *hal, unsigned slot, struct hal_block *b, uintptr_t st
     struct hal_stub *s = hal;
     if (len == 0 || start + len < start)
         return -KS_EINVAL;
+    if (s->cfg.isolation_process)
+        return -KS_ENOMEM; /* not yet: a host process maps only its own block */
     for (unsigned i = 0; i < b->nshares; i++)
         if (b->shares[i].start == start && b->shares[i].len == len)
             return 0; /* Tock would spend another region; ksim reuses the one it has */

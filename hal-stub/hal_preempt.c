@@ -141,6 +141,10 @@ static uintptr_t signal_restorer(int signo)
 
 int hal__preempt_init(struct hal_stub *s, char *err, size_t errlen)
 {
+    if (s->cfg.isolation_process) {
+        s->preemption = true; /* each app's host process is stopped at its timeslice's end */
+        return 0;
+    }
     if (install(SIGSYS, SIGSYS_HANDLER, SA_NODEFER) != 0 ||
         install(SIGVTALRM, TICK_HANDLER, SA_RESTART) != 0) {
         snprintf(err, errlen, "cannot install the SIGSYS or SIGVTALRM handler");

@@ -20,7 +20,14 @@ struct hal_stub_config {
     const char *mpu_model; /* "page", ... (hal_mpu_model_find) */
     unsigned pmp_entries;  /* riscv-pmp: 8 or 16 */
     bool isolation;        /* false: no page protection changes at all */
-    bool clock_real;       /* false: virtual time */
+    /* Each app in a host process of its own (hal_child.c): the RAM and flash
+     * memory files, to map the app's memory there at its board addresses. */
+    bool isolation_process;
+    int ram_fd;
+    int flash_fd; /* -1: no board flash */
+    uintptr_t flash_base;
+    size_t flash_size;
+    bool clock_real; /* false: virtual time */
     uint32_t frequency_hz;
     unsigned width_bits;
     unsigned max_procs;

@@ -96,6 +96,7 @@ enum hal_fault_kind {
     HAL_FAULT_SYSCALL = 5,      /* kernel-detected: unknown class or yield type */
     HAL_FAULT_HOST_SYSCALL = 6, /* a host system call made directly by app code */
     HAL_FAULT_FORCED = 7,       /* forced from outside (the process console's `fault`) */
+    HAL_FAULT_HOST_PROCESS = 8, /* --isolation process: the app's host process died or lied */
 };
 
 struct hal_fault {

@@ -246,6 +246,7 @@ static void set_clock_mode(struct board *b, int value)
 static const char *const isolation_names[] = {
     [BOARD_ISOLATION_MPU] = "mpu",
     [BOARD_ISOLATION_OFF] = "off",
+    [BOARD_ISOLATION_PROCESS] = "process",
     NULL,
 };
 static const char *const clock_mode_names[] = {

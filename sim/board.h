@@ -31,7 +31,12 @@ struct board_ram {
 };
 
 enum board_clock_mode { BOARD_CLOCK_VIRTUAL = 0, BOARD_CLOCK_REAL = 1 };
-enum board_isolation { BOARD_ISOLATION_MPU = 0, BOARD_ISOLATION_OFF = 1 };
+/* process: each app in a host process of its own (hal-stub/hal_child.c). */
+enum board_isolation {
+    BOARD_ISOLATION_MPU = 0,
+    BOARD_ISOLATION_OFF = 1,
+    BOARD_ISOLATION_PROCESS = 2
+};
 enum board_scheduler { BOARD_SCHED_ROUND_ROBIN = 0, BOARD_SCHED_PRIORITY = 1 };
 enum board_pressure { BOARD_PRESSURE_REFUSE = 0, BOARD_PRESSURE_EVICT = 1 };
 enum board_fault_policy {

@@ -32,6 +32,8 @@ static const char *kind_text(enum hal_fault_kind k)
         return "host system call made directly, bypassing the gate";
     case HAL_FAULT_FORCED:
         return "fault forced from the process console";
+    case HAL_FAULT_HOST_PROCESS:
+        return "its host process ended without a system call, or broke the protocol";
     }
     return "fault";
 }

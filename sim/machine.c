@@ -18,6 +18,8 @@ int sim_machine_setup(const struct board *b, const char *board_file, int flash_f
     if (sim_memmap_create_with_flash(mem, b, board_file, flash_fd, err, errlen) != 0)
         return -1;
     sim_board_configs(b, &hc, &kc);
+    hc.ram_fd = mem->ram.fd; /* --isolation process maps them in each app's host process */
+    hc.flash_fd = mem->flash.fd;
     *hal = hal_stub_create(&hc, err, errlen);
     if (!*hal)
         return -1;

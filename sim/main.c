@@ -34,7 +34,9 @@ static const char usage_text[] =
     "  --board FILE           board file (default: the built-in board)\n"
     "  --clock virtual|real   virtual time jumps to the next deadline (default)\n"
     "  --until SECONDS        end the run after this much (virtual) time\n"
-    "  --isolation mpu|off    page protections follow the running process (default mpu)\n"
+    "  --isolation mpu|off|process\n"
+    "                         page protections follow the running process (mpu, default),\n"
+    "                         none (off), or each app in a host process of its own\n"
     "  --fault-policy P       panic, stop or restart:N\n"
     "  --trace FILE           write a Chrome Trace Event JSON trace (Perfetto, chrome://tracing)\n"
     "  --trace-filter SPEC    only these: proc=NAME,driver=NUMBER,...\n"
@@ -168,8 +170,10 @@ static int apply_overrides(struct board *b, const struct run_args *a)
             b->isolation = BOARD_ISOLATION_MPU;
         else if (strcmp(a->isolation, "off") == 0)
             b->isolation = BOARD_ISOLATION_OFF;
+        else if (strcmp(a->isolation, "process") == 0)
+            b->isolation = BOARD_ISOLATION_PROCESS;
         else
-            return usage_error("--isolation: expected mpu or off, got '%s'", a->isolation);
+            return usage_error("--isolation: expected mpu, off or process, got '%s'", a->isolation);
     }
     if (a->fault_policy) {
         unsigned n;

@@ -40,11 +40,19 @@ static void drain(struct sink *s)
 
 struct ksim_result run_ksim(const char *const *args, const char *stdin_text)
 {
-    const char *argv[64];
-    size_t n = 0;
+    const char *argv[66];
+    size_t n = 0, i = 0;
     argv[n++] = KSIM_BIN;
-    for (; args[n - 1] && n < 63; n++)
-        argv[n] = args[n - 1];
+    /* KSIM_TEST_ISOLATION=process runs a suite in that mode: given first, so
+     * a test that names its own --isolation still gets it. */
+    const char *isolation = getenv("KSIM_TEST_ISOLATION");
+    if (args[0] && strcmp(args[0], "run") == 0 && isolation && *isolation) {
+        argv[n++] = args[i++];
+        argv[n++] = "--isolation";
+        argv[n++] = isolation;
+    }
+    for (; args[i] && n < 65; i++)
+        argv[n++] = args[i];
     argv[n] = NULL;
     return run_command(argv, stdin_text);
 }

@@ -392,7 +392,8 @@ Test(board, rejects_wrong_types)
     assert_refused("{\"memory\": {\"ram\": {\"base\": true}}}", "memory.ram.base",
                    "expected an integer or a \"0x...\" string, got a boolean");
     assert_refused("{\"apps\": {}}", "apps", "expected an array of strings, got an object");
-    assert_refused("{\"isolation\": 1}", "isolation", "expected \"mpu\" or \"off\", got a number");
+    assert_refused("{\"isolation\": 1}", "isolation",
+                   "expected \"mpu\", \"off\" or \"process\", got a number");
     assert_refused("{\"fault_policy\": 3}", "fault_policy", "got a number");
     assert_refused("[]", "(top level)", "expected an object, got an array");
     assert_refused("42", "(top level)", "expected an object, got a number");
@@ -665,7 +666,7 @@ Test(board, rejects_bad_enum)
     assert_refused("{\"clock\": {\"mode\": \"fast\"}}", "clock.mode",
                    "expected \"virtual\" or \"real\", got \"fast\"");
     assert_refused("{\"isolation\": \"none\"}", "isolation",
-                   "expected \"mpu\" or \"off\", got \"none\"");
+                   "expected \"mpu\", \"off\" or \"process\", got \"none\"");
     assert_refused("{\"isolation\": \"MPU\"}", "isolation", "got \"MPU\"");
     assert_refused("{\"mpu\": {\"model\": \"cortex-m-pmsav8\"}}", "mpu.model",
                    "expected \"page\", \"cortex-m-pmsav7\" or \"riscv-pmp\", got "
