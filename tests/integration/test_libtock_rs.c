@@ -283,3 +283,60 @@ Test(libtock_rs, ksim_cargo_refuses_what_it_cannot_build)
     cr_assert(in_order(r.out, "blink\n", "console\n", "leds\n", NULL), "%s", r.out);
     ksim_result_free(&r);
 }
+
+/*
+ * ksim's own app for the runtime's system calls (rust/tests/syscalls.rs), in
+ * both profiles: the return variants libtock_platform decodes, both yields
+ * with an upcall, brk and sbrk, and main's Err(SIZE) as completion code 7.
+ */
+static void check_syscalls_app(int debug)
+{
+    char *elf = build_test_app("syscalls", debug ? "syscalls_debug" : "syscalls_release", debug);
+    char *trace = NULL;
+    cr_assert(asprintf(&trace, "%s/trace.json", dir) >= 0);
+    struct ksim_result r = RUN("run", "--trace", trace, elf);
+    cr_assert_eq(r.status, 1, "a non-zero completion code: %s", r.err);
+    cr_assert_str_eq(r.out, "ksim libtock-rs syscalls ok\n");
+    size_t len = 0;
+    char *json = (char *)read_all(trace, &len);
+    cr_assert(json != NULL);
+    cr_assert(memmem(json, len, "completion code 7", strlen("completion code 7")) != NULL,
+              "the trace names main's error as the completion code");
+    free(json);
+    ksim_result_free(&r);
+    free(trace);
+    free(elf);
+}
+
+Test(libtock_rs, system_calls_decode_as_libtock_platform_expects_in_release)
+{
+    check_syscalls_app(0);
+}
+
+Test(libtock_rs, system_calls_decode_as_libtock_platform_expects_in_debug)
+{
+    check_syscalls_app(1);
+}
+
+/* gdb in Rust source, as docs/debugging.md shows it for C (skipped without gdb). */
+Test(libtock_rs, gdb_stops_at_a_line_of_the_example)
+{
+    struct ksim_result which = CMD("sh", "-c", "command -v gdb");
+    int have_gdb = which.status == 0;
+    ksim_result_free(&which);
+    if (!have_gdb)
+        cr_skip_test("gdb is not installed (scripts/setup.sh installs it)");
+    char *elf = elf_path("console_debug");
+    struct ksim_result b = CMD(KSIM_CARGO, "--libtock-rs", KSIM_LIBTOCK_RS, "--example", "console",
+                               "--debug", "-o", elf);
+    cr_assert_eq(b.status, 0, "ksim-cargo: %s", b.err);
+    ksim_result_free(&b);
+    struct ksim_result r = CMD("gdb", "-q", "-batch", "-x", KSIM_SOURCE_DIR "/tools/ksim.gdb",
+                               "-ex", "break console.rs:14", "-ex", "run", "-ex", "next", "-ex",
+                               "continue", "--args", KSIM_BIN, "run", elf);
+    cr_assert(in_order(r.out, "Breakpoint 1, console::main () at ", "examples/console.rs:14",
+                       "Hello world!", NULL),
+              "gdb: %s %s", r.out, r.err);
+    ksim_result_free(&r);
+    free(elf);
+}
