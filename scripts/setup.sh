@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what ksim needs on Debian 12 (and Ubuntu): compilers, CMake,
 # libuv, cJSON, libffi, Criterion, the cross compilers the kernel
-# portability test uses, and gdb (docs/debugging.md, test_gdb). Installs only
-# what is missing.
+# portability test uses, gdb (docs/debugging.md, test_gdb), and Rust for
+# ksim-cargo and the libtock-rs tests (docs/libtock-rs.md) where no cargo is
+# installed (rustup's counts). Installs only what is missing.
 set -euo pipefail
 
 packages=(
@@ -12,6 +13,13 @@ packages=(
   libxml2-utils
   gdb
 )
+
+# Debian's rustc-web and cargo-web (bookworm-security) are recent enough for
+# libtock-rs; they conflict with Debian's rustc and cargo, so only when there
+# is no cargo at all.
+if ! command -v cargo >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/cargo" ]; then
+  packages+=(rustc-web cargo-web)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
