@@ -57,7 +57,9 @@ static bool child_alive(pid_t pid)
 {
     siginfo_t si;
     memset(&si, 0, sizeof(si));
-    return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == 0;
+    if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0)
+        return si.si_pid == 0;
+    return kill(pid, 0) == 0; /* cannot wait for it (EINTR...): ask whether it exists */
 }
 
 /* Until the child hands the turn back (true), or budget_ns passes or it dies (false). */

@@ -142,7 +142,11 @@ static uintptr_t signal_restorer(int signo)
 int hal__preempt_init(struct hal_stub *s, char *err, size_t errlen)
 {
     if (s->cfg.isolation_process) {
-        s->preemption = true; /* each app's host process is stopped at its timeslice's end */
+        /* Each app's host process is stopped at its timeslice's end; ksim
+         * waits for its children, so SIGCHLD must not be ignored (a parent
+         * that ignored it hands that on through exec). */
+        signal(SIGCHLD, SIG_DFL);
+        s->preemption = true;
         return 0;
     }
     if (install(SIGSYS, SIGSYS_HANDLER, SA_NODEFER) != 0 ||

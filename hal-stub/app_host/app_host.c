@@ -29,6 +29,7 @@
 #define SYS_rt_sigaction 13
 #define SYS_rt_sigreturn 15
 #define SYS_sigaltstack  131
+#define SYS_getppid      110
 #define SYS_prctl        157
 #define SYS_futex        202
 #define SYS_exit_group   231
@@ -42,6 +43,8 @@
 #define FUTEX_WAIT              0
 #define FUTEX_WAKE              1
 #define PR_SET_NO_NEW_PRIVS     38
+#define PR_SET_PDEATHSIG        1
+#define SIGKILL                 9
 #define SECCOMP_SET_MODE_FILTER 1
 #define SA_SIGINFO              4
 #define SA_ONSTACK              0x08000000
@@ -438,6 +441,10 @@ void host_main(void)
     ctl = (struct child_ctl *)page;
     if (ctl->magic != CHILD_CTL_MAGIC)
         die(3);
+    /* Ends with ksim, whatever ends ksim (and if ksim is gone already). */
+    if (sys6(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0, 0) != 0 ||
+        sys3(SYS_getppid, 0, 0, 0) == 1)
+        die(4);
     if (map_app_memory() != 0) {
         set_error("cannot map the app's memory at its board addresses");
         report_and_end(CHILD_REPORT_SETUP);
