@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "board.h"
+#include "board/board.h"
 
 #ifndef KSIM_SOURCE_DIR
 #define KSIM_SOURCE_DIR "."

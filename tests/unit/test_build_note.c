@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "appfile.h"
-#include "build_note.h"
+#include "image/appfile.h"
+#include "image/build_note.h"
 
 static uint8_t *read_elf(const char *path, size_t *len)
 {
