@@ -946,6 +946,66 @@ int board_load(struct board *b, const char *path, char err[BOARD_ERR_MAX])
     return rc;
 }
 
+int board_open(struct board *b, const char *path, char err[BOARD_ERR_MAX])
+{
+    if (path != NULL)
+        return board_load(b, path, err);
+    board_default(b);
+    return 0;
+}
+
+/* The field at a dotted key ("clock.mode"), or NULL. */
+static const struct field *find_field(const char *key)
+{
+    const struct field *fields = board_fields;
+    const char *part = key;
+
+    for (;;) {
+        size_t n = strcspn(part, ".");
+        const struct field *f = NULL;
+
+        for (size_t i = 0; fields[i].key != NULL && f == NULL; i++)
+            if (strlen(fields[i].key) == n && strncmp(fields[i].key, part, n) == 0)
+                f = &fields[i];
+        if (f == NULL || part[n] == '\0')
+            return f;
+        if (f->kind != FIELD_OBJECT)
+            return NULL;
+        fields = f->fields;
+        part += n + 1;
+    }
+}
+
+int board_set(struct board *b, const char *source, const char *key, const char *value,
+              char err[BOARD_ERR_MAX])
+{
+    char scratch[BOARD_ERR_MAX];
+    struct msg_ctx c = {.file = source != NULL ? source : "<board>", .err = err ? err : scratch};
+    const struct field *f = key != NULL ? find_field(key) : NULL;
+
+    c.err[0] = '\0';
+    if (b == NULL || value == NULL)
+        return fail(&c, "", "no board or no value");
+    /* Only keys a board file gives as a string: the text is that string. */
+    if (f == NULL || (f->kind != FIELD_ENUM && f->kind != FIELD_FAULT_POLICY))
+        return fail(&c, "", "internal error: '%s' cannot be set from text", key ? key : "");
+    cJSON *item = cJSON_CreateString(value);
+    if (item == NULL)
+        return fail(&c, "", "out of memory");
+    /* Parsed into a copy: a refused value leaves b as it was. */
+    struct board *copy = malloc(sizeof(*copy));
+    int rc = copy != NULL ? 0 : fail(&c, "", "out of memory");
+    if (rc == 0) {
+        memcpy(copy, b, sizeof(*copy));
+        rc = parse_field(&c, item, f, "", copy);
+    }
+    if (rc == 0)
+        memcpy(b, copy, sizeof(*b));
+    free(copy);
+    cJSON_Delete(item);
+    return rc;
+}
+
 /* ---- validation ---- */
 
 static uint64_t host_page_size(void)

@@ -99,6 +99,25 @@ int board_parse(struct board *b, const char *file, const char *text, size_t len,
 int board_load(struct board *b, const char *path, char err[BOARD_ERR_MAX]);
 
 /*
+ * Loads the board file at path, or fills b with the built-in default board
+ * when path is NULL: what every command's --board FILE means. Same
+ * contract as board_load.
+ */
+int board_open(struct board *b, const char *path, char err[BOARD_ERR_MAX]);
+
+/*
+ * Sets one top-level or nested key ("isolation", "clock.mode",
+ * "fault_policy") from text, through the same parser as the key's string
+ * value in a board file, so a command-line override (--clock real) and a
+ * board file accept exactly the same values. `source` names the text in
+ * messages (the option, "--clock"). Only keys whose board-file value is a
+ * string can be set. Returns 0, or -1 with "SOURCE: reason" in err and b
+ * unchanged.
+ */
+int board_set(struct board *b, const char *source, const char *key, const char *value,
+              char err[BOARD_ERR_MAX]);
+
+/*
  * Checks invariants a parsed or hand-built board must hold: page alignment,
  * sizes, regions below 4 GiB (and below BOARD_ASAN_ADDR_LIMIT in an
  * AddressSanitizer build), no overlap. Returns 0 or -1 with a message.

@@ -42,4 +42,23 @@ int sim_cmd_memmap(int argc, char **argv);
 
 /* (`ksim watch` is watch/watch.h's sim_cmd_watch.) */
 
+/* --- shared by the commands (main.c) --- */
+
+struct board;
+
+/* ksim's usage text (--help). */
+extern const char sim_cli_usage_text[];
+
+/* Prints "ksim: " fmt (with arg) and the usage text to stderr; returns SIM_EXIT_BAD_INPUT. */
+int sim_cli_usage_error(const char *fmt, const char *arg);
+
+/*
+ * --board FILE: loads path, or the built-in board when path is NULL
+ * (board_open). 0, or -1 with the board parser's message printed.
+ */
+int sim_cli_load_board(struct board *b, const char *path);
+
+/* How messages name the board: path, or "<default board>". */
+const char *sim_cli_board_name(const char *path);
+
 #endif /* KSIM_SIM_CLI_CMD_H */

@@ -120,7 +120,6 @@ int sim_cmd_flash(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *image = NULL, *board_file = NULL;
-    char err[BOARD_ERR_MAX];
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "+i:b:h", opts, NULL)) != -1) {
@@ -143,11 +142,7 @@ int sim_cmd_flash(int argc, char **argv)
     if (!b)
         return SIM_EXIT_PANIC;
     int rc = SIM_EXIT_BAD_INPUT;
-    if (!board_file)
-        board_default(b);
-    if (board_file && board_load(b, board_file, err) != 0)
-        fprintf(stderr, "ksim: %s\n", err);
-    else
+    if (sim_cli_load_board(b, board_file) == 0)
         rc = do_command(image, b, &argv[optind], argc - optind);
     free(b);
     return rc;

@@ -238,16 +238,13 @@ int sim_cmd_layout(int argc, char **argv)
         free(b), free(m), free(apps);
         return SIM_EXIT_PANIC;
     }
-    bool board_ok = true, machine_ok = false;
-    if (board_file)
-        board_ok = board_load(b, board_file, err) == 0;
-    else
-        board_default(b);
+    bool board_ok = sim_cli_load_board(b, board_file) == 0, machine_ok = false;
     if (board_ok)
-        machine_ok = sim_machine_create(m, b, board_file ? board_file : "<default board>", err,
-                                        sizeof(err)) == 0;
+        machine_ok =
+            sim_machine_create(m, b, sim_cli_board_name(board_file), err, sizeof(err)) == 0;
     if (!machine_ok) {
-        fprintf(stderr, "ksim: %s\n", err);
+        if (board_ok)
+            fprintf(stderr, "ksim: %s\n", err);
         rc = SIM_EXIT_BAD_INPUT;
     } else {
         print_board(stdout, b, m);

@@ -103,19 +103,15 @@ int sim_cmd_memmap(int argc, char **argv)
     if (!a.svg_path && !a.text)
         return bad_usage("give --svg FILE, --text or both");
     struct board *b = malloc(sizeof(*b));
-    char err[BOARD_ERR_MAX];
     if (!b)
         return SIM_EXIT_PANIC;
-    if (board_file && board_load(b, board_file, err) != 0) {
-        fprintf(stderr, "ksim: %s\n", err);
+    if (sim_cli_load_board(b, board_file) != 0) {
         free(b);
         return SIM_EXIT_BAD_INPUT;
     }
-    if (!board_file)
-        board_default(b);
     const struct sim_run_options o = {
         .board = b,
-        .board_file = board_file ? board_file : "<default board>",
+        .board_file = sim_cli_board_name(board_file),
         .apps = (const char *const *)&argv[optind],
         .napps = (size_t)(argc - optind),
         .inspect = draw,
