@@ -1,4 +1,11 @@
 /*
+ * sim/board/: the board file. It owns the schema, the parser, the
+ * invariant checks and the dump (board.c), and what a board means for the
+ * HAL and the kernel configs (board_config.c). Every board value any
+ * command takes is parsed here (board_set for command-line overrides).
+ * May include: kernel/ and hal-stub/ headers only, no other sim/ folder
+ * (docs/architecture.md).
+ *
  * Board configuration: the one file that holds everything a simulation
  * depends on. Parsed and validated with cJSON; every default is explicit in
  * the dump, and a dump fed back in gives the same dump.

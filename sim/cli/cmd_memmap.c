@@ -61,7 +61,7 @@ static int draw(void *ctx, const struct sim_loaded *loaded)
 {
     const struct memmap_args *a = ctx;
     struct boardmap m;
-    if (boardmap_build(&m, loaded) != 0) {
+    if (boardmap_build(&m, loaded->board, loaded->kernel, loaded->hal) != 0) {
         fprintf(stderr, "ksim: memmap: out of memory\n");
         return SIM_EXIT_PANIC;
     }

@@ -1,4 +1,11 @@
 /*
+ * sim/debug/: apps in the debugger. It owns gdb's JIT interface
+ * (gdb_jit.c), registering each loaded app (app_debug.c) and the ELF/DWARF
+ * rebaser (elf_rebase.c, dwarf_*.c, sharing elf_rebase_internal.h).
+ * May include: run/memmap.h (to make an app's pages private before gdb
+ * writes breakpoints into them), kernel/ and hal-stub/ headers; nothing
+ * else of sim/ (docs/architecture.md).
+ *
  * Apps in the debugger: each loaded app's symbols and DWARF, rebased to its
  * load address, registered through gdb's JIT interface while it is loaded,
  * so breakpoints, backtraces and variables work in app source. Only when a

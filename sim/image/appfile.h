@@ -1,4 +1,13 @@
-/* Reading app files from the host: the only file I/O of loading. */
+/*
+ * sim/image/: app files on the host. It owns reading and crash-safe
+ * writing of files (appfile.c), TBF packing (tbf_pack.c), flash image files
+ * (flash_image.c), ksim-cc's build notes (build_note.c) and ELF symbols for
+ * reports (elf_symbols.c, over the bounded readers of elf_bytes.h).
+ * May include: kernel/ and hal-stub/ headers only, no other sim/ folder
+ * (docs/architecture.md).
+ *
+ * Reading app files from the host: the only file I/O of loading.
+ */
 #ifndef KSIM_SIM_IMAGE_APPFILE_H
 #define KSIM_SIM_IMAGE_APPFILE_H
 

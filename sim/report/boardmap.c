@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "board/board.h"
 #include "hal_stub.h"
 #include "kernel.h"
 #include "report/memview.h"
@@ -111,9 +112,8 @@ static int by_block_start(const void *a, const void *b)
 }
 
 /* The loaded processes, with the regions their MPU model gives them. */
-static int collect_procs(struct boardmap *m, const struct sim_loaded *l)
+static int collect_procs(struct boardmap *m, const struct kernel *k, struct hal_stub *hal)
 {
-    const struct kernel *k = l->kernel;
     m->procs = calloc(k->nprocs ? k->nprocs : 1, sizeof(*m->procs));
     if (!m->procs)
         return -1;
@@ -125,7 +125,7 @@ static int collect_procs(struct boardmap *m, const struct sim_loaded *l)
         snprintf(bp->name, sizeof(bp->name), "%s", p->name);
         bp->id = p->id;
         bp->block = p->block;
-        bp->nregions = hal_stub_mpu_regions(l->hal, &p->block, bp->regions, HAL_MPU_MAX_REGIONS);
+        bp->nregions = hal_stub_mpu_regions(hal, &p->block, bp->regions, HAL_MPU_MAX_REGIONS);
     }
     /* Blocks in address order: the map is walked upward. */
     qsort(m->procs, m->nprocs, sizeof(*m->procs), by_block_start);
@@ -142,13 +142,13 @@ static void add_ram(struct builder *b, const struct board *board, const struct b
     add(b, (uintptr_t)(board->ram.base + board->ram.size), BOARDMAP_RAM_FREE, -1);
 }
 
-int boardmap_build(struct boardmap *m, const struct sim_loaded *l)
+int boardmap_build(struct boardmap *m, const struct board *board, const struct kernel *kernel,
+                   struct hal_stub *hal)
 {
-    const struct board *board = l->board;
     memset(m, 0, sizeof(*m));
     snprintf(m->board_name, sizeof(m->board_name), "%s", board->name);
-    m->mpu_model = hal_stub_mpu_model(l->hal);
-    if (collect_procs(m, l) != 0)
+    m->mpu_model = hal_stub_mpu_model(hal);
+    if (collect_procs(m, kernel, hal) != 0)
         return -1;
     struct builder b = {.m = m};
     bool flash_first = board->flash.base < board->ram.base;

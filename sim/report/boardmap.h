@@ -13,7 +13,6 @@
 #include <stdio.h>
 
 #include "hal_mpu_model.h"
-#include "run/runner.h"
 
 enum boardmap_kind {
     BOARDMAP_FLASH = 0, /* app flash nothing occupies yet */
@@ -56,8 +55,16 @@ struct boardmap {
     size_t nprocs;
 };
 
-/* Builds the map of a loaded board. 0, or -1 when out of memory. */
-int boardmap_build(struct boardmap *m, const struct sim_loaded *loaded);
+struct board;
+struct hal_stub;
+struct kernel;
+
+/*
+ * Builds the map of board with its apps loaded into kernel (hal for the
+ * MPU model's region lists). 0, or -1 when out of memory.
+ */
+int boardmap_build(struct boardmap *m, const struct board *board, const struct kernel *kernel,
+                   struct hal_stub *hal);
 void boardmap_free(struct boardmap *m);
 
 /* A short name for a kind ("stack", "grant"...), and what it is for a legend. */

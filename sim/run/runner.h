@@ -1,4 +1,11 @@
 /*
+ * sim/run/: a simulated board and its run. It owns the machine (memory
+ * map, host HAL and kernel over them: machine.c, memmap.c), the libuv run
+ * loop (runner.c), host input (input.c), the process console (console.c)
+ * and the trace (trace.c).
+ * May include: board/, image/, debug/, report/, kernel/ and hal-stub/
+ * headers. Of sim/, only cli/ and watch/ include it (docs/architecture.md).
+ *
  * `ksim run`: builds the board (memory map, HAL, kernel), loads the apps and
  * drives the kernel from the libuv event loop until no process can run again.
  */

@@ -1,4 +1,9 @@
 /*
+ * sim/watch/: `ksim watch`. It owns the build plan read from each app's
+ * build note (watch_plan.c) and the rebuild-and-rerun loop (watch.c).
+ * May include: run/, image/, kernel/ and hal-stub/ headers. Of sim/, only cli/
+ * includes it (docs/architecture.md).
+ *
  * `ksim watch`: rebuild and rerun apps whenever a source file is saved, and
  * say how long it took from the save to the first output.
  */
