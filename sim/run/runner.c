@@ -505,7 +505,7 @@ static void teardown(struct runner *r)
 {
     console_stop(r->console);
     r->console = NULL;
-    trace_close(r->trace); /* only on the error paths: sim_run closes it otherwise */
+    trace_close(r->trace); /* still open only when run() ended early */
     r->trace = NULL;
     uv_walk(&r->loop, close_handle, NULL);
     uv_run(&r->loop, UV_RUN_DEFAULT);
@@ -518,48 +518,33 @@ static void teardown(struct runner *r)
     free(r->apps);
 }
 
-int sim_run(const struct sim_run_options *o)
+/*
+ * Everything of a run between setup and teardown, in order; returns an enum
+ * sim_exit. Every early return leaves the cleanup to sim_run's one exit:
+ * teardown closes what is still open (the trace and console included), so
+ * nothing here closes anything that teardown might close again.
+ */
+static int run(struct runner *r)
 {
-    struct runner *r = calloc(1, sizeof(*r));
+    const struct sim_run_options *o = r->o;
     char err[BOARD_ERR_MAX];
-    int status;
 
-    if (!r)
-        return SIM_EXIT_PANIC;
-    r->o = o;
-    r->until_ns = o->until_set ? (uint64_t)(o->until_s * 1e9) : 0;
-    uv_loop_init(&r->loop);
-    uv_idle_init(&r->loop, &r->idle);
-    uv_timer_init(&r->loop, &r->timer);
-    r->idle.data = r->timer.data = r;
     if (setup(r, err, sizeof(err)) != 0) {
         fprintf(stderr, "ksim: %s\n", err);
-        teardown(r);
-        free(r);
         return SIM_EXIT_BAD_INPUT;
     }
-    if (schedule_inputs(r) != 0) {
-        if (r->trace)
-            trace_close(r->trace);
-        teardown(r);
-        free(r);
+    if (schedule_inputs(r) != 0)
         return SIM_EXIT_BAD_INPUT;
-    }
     if (o->board->isolation == BOARD_ISOLATION_OFF)
         fprintf(stderr, "ksim: isolation off: stray loads and stores between processes are "
                         "not caught (system-call checks still apply)\n");
     load_apps(r);
     if (o->inspect) {
         const struct sim_loaded loaded = {o->board, &r->kernel, r->hal};
-        status = r->bad_input ? SIM_EXIT_BAD_INPUT : o->inspect(o->inspect_ctx, &loaded);
-        teardown(r);
-        free(r);
-        return status;
+        return r->bad_input ? SIM_EXIT_BAD_INPUT : o->inspect(o->inspect_ctx, &loaded);
     }
     if ((o->console || o->console_port > 0) && start_console(r, err, sizeof(err)) != 0) {
         fprintf(stderr, "ksim: %s\n", err);
-        teardown(r);
-        free(r);
         return SIM_EXIT_BAD_INPUT;
     }
     if (r->napps == 0 && !r->console && !o->flash_image)
@@ -571,14 +556,31 @@ int sim_run(const struct sim_run_options *o)
     enum kernel_status end = kernel_status(&r->kernel);
     if (!r->until_reached && (end == KERNEL_IDLE || end == KERNEL_DONE))
         blocked = report_blocked(r);
-    status = exit_status(r, blocked);
-    if (r->trace && trace_close(r->trace) != 0) {
+    int status = exit_status(r, blocked);
+    /* Closed here, not in teardown, so that a trace cut short changes the status. */
+    struct trace *t = r->trace;
+    r->trace = NULL;
+    if (t && trace_close(t) != 0) {
         fprintf(stderr, "ksim: --trace: %s: could not write the whole trace\n", o->trace_path);
         if (status == SIM_EXIT_OK)
             status = SIM_EXIT_BAD_INPUT;
     }
-    r->trace = NULL;
-    teardown(r);
+    return status;
+}
+
+int sim_run(const struct sim_run_options *o)
+{
+    struct runner *r = calloc(1, sizeof(*r));
+    if (!r)
+        return SIM_EXIT_PANIC;
+    r->o = o;
+    r->until_ns = o->until_set ? (uint64_t)(o->until_s * 1e9) : 0;
+    uv_loop_init(&r->loop);
+    uv_idle_init(&r->loop, &r->idle);
+    uv_timer_init(&r->loop, &r->timer);
+    r->idle.data = r->timer.data = r;
+    int status = run(r);
+    teardown(r); /* the one cleanup, whichever way run() ended */
     free(r);
     return status;
 }
