@@ -173,10 +173,11 @@ int sim_cmd_run(int argc, char **argv)
         case 'P': {
             char *end;
             long port = strtol(optarg, &end, 10);
-            if (*optarg == '\0' || *end || port < 1 || port > 65535)
-                return sim_cli_usage_error("--console-port: expected a TCP port 1..65535, got '%s'",
+            if (*optarg == '\0' || *end || port < 0 || port > 65535)
+                return sim_cli_usage_error("--console-port: expected a TCP port 0..65535 (0: any "
+                                           "free one, printed), got '%s'",
                                            optarg);
-            a.console_port = (int)port;
+            a.console_port = port == 0 ? SIM_CONSOLE_PORT_ANY : (int)port;
             break;
         }
         case 'T':

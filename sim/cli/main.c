@@ -33,7 +33,7 @@ const char sim_cli_usage_text[] =
     "  --trace FILE           write a Chrome Trace Event JSON trace (Perfetto, chrome://tracing)\n"
     "  --trace-filter SPEC    only these: proc=NAME,driver=NUMBER,...\n"
     "  --console              the process console on stdin (help for its commands)\n"
-    "  --console-port N       also serve it on 127.0.0.1:N\n"
+    "  --console-port N       also serve it on 127.0.0.1:N (0: a free port, printed on stderr)\n"
     "  --press B@S[,B@S...]   press button B at S virtual seconds (released 0.1 s later)\n"
     "  --gpio P=0|1@S[,...]   drive input pin P low or high at S seconds\n"
     "  --seed N               seed of the random-number driver (0..4294967295)\n"

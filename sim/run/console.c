@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "run/console.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -489,10 +490,22 @@ static void on_handle_closed(uv_handle_t *h)
         free(c);
 }
 
-static int serve(struct console *c, int port, char *err, size_t errlen)
+/* The port the server is bound to, or -1. */
+static int bound_port(uv_tcp_t *server)
 {
     struct sockaddr_in addr;
-    int rc = uv_ip4_addr("127.0.0.1", port, &addr);
+    int len = sizeof(addr);
+    if (uv_tcp_getsockname(server, (struct sockaddr *)&addr, &len) != 0 ||
+        addr.sin_family != AF_INET)
+        return -1;
+    return ntohs(addr.sin_port);
+}
+
+static int serve(struct console *c, int port, char *err, size_t errlen)
+{
+    bool any = port == CONSOLE_PORT_ANY;
+    struct sockaddr_in addr;
+    int rc = uv_ip4_addr("127.0.0.1", any ? 0 : port, &addr);
     if (rc == 0)
         rc = uv_tcp_init(c->loop, &c->server);
     if (rc == 0) {
@@ -503,9 +516,14 @@ static int serve(struct console *c, int port, char *err, size_t errlen)
     }
     if (rc == 0)
         rc = uv_listen((uv_stream_t *)&c->server, 8, on_connection);
-    if (rc != 0)
+    if (rc != 0 && any)
+        snprintf(err, errlen, "--console-port 0: cannot listen on 127.0.0.1: %s", uv_strerror(rc));
+    else if (rc != 0)
         snprintf(err, errlen, "--console-port %d: cannot listen on 127.0.0.1:%d: %s", port, port,
                  uv_strerror(rc));
+    /* Printed once listening, so a client that reads it can connect at once. */
+    if (rc == 0 && any)
+        fprintf(stderr, "ksim: process console on 127.0.0.1:%d\n", bound_port(&c->server));
     return rc;
 }
 
@@ -517,7 +535,7 @@ struct console *console_start(uv_loop_t *loop, const struct console_host *h, boo
         return NULL;
     c->loop = loop;
     c->host = *h;
-    if (port > 0 && serve(c, port, err, errlen) != 0) {
+    if ((port > 0 || port == CONSOLE_PORT_ANY) && serve(c, port, err, errlen) != 0) {
         if (c->serving)
             uv_close((uv_handle_t *)&c->server, on_handle_closed);
         else

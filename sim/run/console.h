@@ -35,9 +35,14 @@ void console_execute(const struct console_host *h, const char *line, FILE *out);
 
 struct console;
 
+/* console_start's port: any free port the system picks, printed on stderr. */
+#define CONSOLE_PORT_ANY (-1)
+
 /*
  * Starts serving commands on stdin (if on_stdin) and on 127.0.0.1:port (if
- * port > 0). NULL with a message in err if the port cannot be opened.
+ * port > 0; with CONSOLE_PORT_ANY on a free port, and "ksim: process
+ * console on 127.0.0.1:N" on stderr says which; 0: no port). NULL with a
+ * message in err if the port cannot be opened.
  */
 struct console *console_start(uv_loop_t *loop, const struct console_host *h, bool on_stdin,
                               int port, char *err, size_t errlen);

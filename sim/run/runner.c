@@ -501,6 +501,8 @@ static int start_console(struct runner *r, char *err, size_t errlen)
     return r->console ? 0 : -1;
 }
 
+_Static_assert(SIM_CONSOLE_PORT_ANY == CONSOLE_PORT_ANY, "runner.h and console.h: one meaning");
+
 static void teardown(struct runner *r)
 {
     console_stop(r->console);
@@ -543,7 +545,7 @@ static int run(struct runner *r)
         const struct sim_loaded loaded = {o->board, &r->kernel, r->hal};
         return r->bad_input ? SIM_EXIT_BAD_INPUT : o->inspect(o->inspect_ctx, &loaded);
     }
-    if ((o->console || o->console_port > 0) && start_console(r, err, sizeof(err)) != 0) {
+    if ((o->console || o->console_port != 0) && start_console(r, err, sizeof(err)) != 0) {
         fprintf(stderr, "ksim: %s\n", err);
         return SIM_EXIT_BAD_INPUT;
     }

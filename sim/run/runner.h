@@ -47,6 +47,9 @@ struct sim_loaded {
     struct hal_stub *hal; /* for the MPU model's region lists */
 };
 
+/* sim_run_options.console_port for --console-port 0: any free port, printed on stderr. */
+#define SIM_CONSOLE_PORT_ANY (-1)
+
 struct sim_run_options {
     const struct board *board;
     const char *board_file; /* for messages; "<default>" for the built-in board */
@@ -57,7 +60,7 @@ struct sim_run_options {
     const char *trace_path;   /* --trace FILE, or NULL */
     const char *trace_filter; /* --trace-filter SPEC, or NULL */
     bool console;             /* --console: the process console on stdin */
-    int console_port;         /* --console-port N: also on 127.0.0.1:N (0: no) */
+    int console_port; /* --console-port N: also on 127.0.0.1:N (0: no; SIM_CONSOLE_PORT_ANY) */
     /* --press and --gpio, in the order given (the HAL sorts them by time) */
     const struct sim_stimulus *inputs;
     size_t ninputs;
