@@ -9,16 +9,16 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "appfile.h"
 #include "bench.h"
 #include "bench_sizes.h"
-#include "board.h"
-#include "board_config.h"
+#include "board/board.h"
+#include "board/board_config.h"
 #include "hal_internal.h"
 #include "hal_stub.h"
+#include "image/appfile.h"
 #include "kernel.h"
-#include "memmap.h"
-#include "runner.h"
+#include "run/memmap.h"
+#include "run/runner.h"
 
 /* Virtual seconds apps/sleep sleeps (SLEEP_SECONDS there); checked from its output. */
 #define SLEEP_APP_SECONDS 3600.0
@@ -281,7 +281,7 @@ out:
 
 /* --- a board without a run (load, block sizes) ------------------------------------- */
 
-/* A board with no process, as `ksim run` has before it loads (setup() in sim/runner.c). */
+/* A board with no process, as `ksim run` has before it loads (setup() in sim/run/runner.c). */
 struct load_board {
     bool mem_up;
     struct sim_memmap mem;

@@ -35,8 +35,11 @@ struct hal__child {
     pid_t pid;
     int ctl_fd;
     struct child_ctl *ctl;
-    bool ready;   /* set up and confined: the next order starts the app */
-    bool stopped; /* stopped by SIGSTOP at the end of its last turn */
+    bool ready;          /* set up and confined: the next order starts the app */
+    bool in_gate;        /* it waits in the gate for an answer (else it was preempted) */
+    bool started;        /* the start order was given */
+    clockid_t cpu_clock; /* its CPU time: a timeslice is CPU, as in the other modes */
+    bool stopped;        /* stopped by SIGSTOP at the end of its last turn */
 };
 
 /* --- waiting on the turn word ----------------------------------------------- */
@@ -79,6 +82,35 @@ static bool wait_for_turn(struct hal__child *c, uint64_t budget_ns)
         if (__atomic_load_n(&c->ctl->turn, __ATOMIC_ACQUIRE) != CHILD_TURN_KERNEL &&
             !child_alive(c->pid))
             return false;
+    }
+}
+
+static uint64_t cpu_ns(const struct hal__child *c)
+{
+    struct timespec t;
+    if (clock_gettime(c->cpu_clock, &t) != 0)
+        return UINT64_MAX; /* it is gone: its time is up */
+    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+/*
+ * Until the child hands the turn back (true), or it has computed for a
+ * timeslice of CPU time (false): on a loaded host it may get less CPU than
+ * wall time, and its virtual time must not depend on that. A child that
+ * computes nothing for many timeslices (it waits on a futex of its own) is
+ * stopped all the same.
+ */
+#define BLOCKED_SLICES 100
+static bool wait_for_turn_or_slice(struct hal__child *c, uint64_t slice)
+{
+    uint64_t cpu0 = cpu_ns(c), start = now_ns(), budget = slice;
+    for (;;) {
+        if (wait_for_turn(c, budget))
+            return true;
+        uint64_t used = cpu_ns(c) - cpu0;
+        if (used >= slice || now_ns() - start >= BLOCKED_SLICES * slice || !child_alive(c->pid))
+            return false;
+        budget = slice - used;
     }
 }
 
@@ -177,6 +209,8 @@ static struct hal__child *spawn_child(const struct hal_stub *s, const struct hal
         char *const envp[] = {NULL}; /* nothing of the host's environment */
         rc = posix_spawn(&c->pid, path, &fa, NULL, argv, envp);
         posix_spawn_file_actions_destroy(&fa);
+        if (rc == 0 && clock_getcpuclockid(c->pid, &c->cpu_clock) != 0)
+            c->cpu_clock = CLOCK_MONOTONIC; /* no CPU clock for it: wall time */
     }
     for (int fd = 0, fds[3] = {ram, ctlfd, flash}; fd < 3; fd++)
         if (fds[fd] >= 0)
@@ -305,7 +339,7 @@ static bool hand_over(struct hal_stub *s, struct hal__child *c, struct hal_stop 
     __atomic_store_n(&c->ctl->turn, CHILD_TURN_APP, __ATOMIC_RELEASE);
     wake(c->ctl);
     uint64_t slice = (uint64_t)s->cfg.timeslice_us * 1000ull;
-    if (wait_for_turn(c, slice))
+    if (wait_for_turn_or_slice(c, slice))
         return true;
     if (!child_alive(c->pid)) {
         if (__atomic_load_n(&c->ctl->turn, __ATOMIC_ACQUIRE) == CHILD_TURN_KERNEL)
@@ -349,7 +383,7 @@ void hal__child_run(struct hal_stub *s, struct hal__proc *p, struct hal_stop *st
         for (int i = 0; i < 4; i++)
             ctl->args[i] = p->args[i];
         ctl->stack_top = p->stack_hi;
-    } else {
+    } else if (c->in_gate) {
         ctl->order = p->upcall ? CHILD_ORDER_UPCALL : CHILD_ORDER_RETURN;
         for (int i = 0; i < 4; i++)
             ctl->ret[i] = p->ret[i];
@@ -360,11 +394,18 @@ void hal__child_run(struct hal_stub *s, struct hal__proc *p, struct hal_stop *st
                 ctl->upcall_args[i] = p->upcall_args[i];
         }
     }
-    ctl->heap_lo = p->block.data_end;
-    ctl->brk = p->block.brk;
-    ctl->report = CHILD_REPORT_NONE;
+    if (c->in_gate || !c->started) {
+        /* Answers only for a child waiting on one: a preempted child goes on
+         * where it was, and may be writing its next report right now. */
+        ctl->heap_lo = p->block.data_end;
+        ctl->brk = p->block.brk;
+        ctl->report = CHILD_REPORT_NONE;
+    }
+    c->started = true;
+    c->in_gate = false;
     if (hand_over(s, c, stop))
         read_report(c, stop);
+    c->in_gate = stop->kind == HAL_STOP_SYSCALL;
 }
 
 void hal__child_forget(struct hal__proc *p)

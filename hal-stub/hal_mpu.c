@@ -301,6 +301,6 @@ unsigned hal_stub_mpu_region_limit(const struct hal_stub *s)
 int hal_stub_image_prot(const struct hal_stub *s, unsigned slot)
 {
     if (!s->cfg.isolation)
-        return PROT_READ | PROT_WRITE | PROT_EXEC; /* as sim/memmap.c mapped it */
+        return PROT_READ | PROT_WRITE | PROT_EXEC; /* as sim/run/memmap.c mapped it */
     return s->active_slot == (int)slot ? PROT_READ | PROT_EXEC : PROT_NONE;
 }

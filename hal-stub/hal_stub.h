@@ -60,7 +60,7 @@ unsigned hal_stub_mpu_region_limit(const struct hal_stub *s);
 /*
  * The page protection (mmap PROT_*) the app view gives the image pages of
  * the process in slot right now: what a remapping of those pages (for a
- * debugger, sim/app_debug.c) must keep.
+ * debugger, sim/debug/app_debug.c) must keep.
  */
 int hal_stub_image_prot(const struct hal_stub *s, unsigned slot);
 

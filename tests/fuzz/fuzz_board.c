@@ -1,5 +1,5 @@
 /*
- * fuzz_board: bytes into the board-file parser and validator (sim/board.c).
+ * fuzz_board: bytes into the board-file parser and validator (sim/board/board.c).
  *
  * JSON mode (any input): board_parse must either refuse with one readable
  * line "fuzz: KEY.PATH: reason", or accept a board that board_validate also
@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "board.h"
+#include "board/board.h"
 #include "fuzz_common.h"
 
 #define RAW_MAGIC     "\0raw"

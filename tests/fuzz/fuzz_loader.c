@@ -26,7 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "board.h"
+#include "board/board.h"
 #include "err.h"
 #include "fuzz_common.h"
 #include "kernel.h"

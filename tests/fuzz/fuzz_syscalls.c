@@ -70,8 +70,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "board.h"
-#include "board_config.h"
+#include "board/board.h"
+#include "board/board_config.h"
 #include "err.h"
 #include "fuzz_common.h"
 #include "grant.h"
@@ -79,7 +79,7 @@
  * the MPU model's own state: no public API for them yet. */
 #include "hal_internal.h"
 #include "kernel.h"
-#include "memmap.h"
+#include "run/memmap.h"
 #include "syscall.h"
 
 /* The app, embedded at build time (fuzz_app.c, generated from hello.elf). */

@@ -174,7 +174,7 @@ BOARD_DICT = [
 
 
 def board_dict():
-    lines = ['# fuzz_board: keys and values of the board schema (sim/board.c)']
+    lines = ['# fuzz_board: keys and values of the board schema (sim/board/board.c)']
     for word in BOARD_DICT:
         lines.append('"\\"%s\\""' % word)
     for tok in ["true", "false", "null", "0x", "\\u0000", "\\u00e9", "1e300", "-1", "4096",

@@ -81,14 +81,35 @@ static int connect_to(int port)
 {
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-    for (int tries = 0; tries < 100; tries++) { /* ksim may still be starting */
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0)
-            return fd;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0)
+        return fd;
+    if (fd >= 0)
         close(fd);
-        usleep(50000);
-    }
     return -1;
+}
+
+/*
+ * The port `--console-port 0` bound, from ksim's "process console on
+ * 127.0.0.1:N" line on its stderr (fd): ksim prints it once it listens.
+ */
+static int read_bound_port(int fd)
+{
+    char text[512];
+    size_t n = 0;
+    const char *at = NULL;
+    while (n + 1 < sizeof(text) && !(at && strchr(at, '\n'))) {
+        ssize_t got = read(fd, text + n, sizeof(text) - 1 - n);
+        if (got <= 0)
+            break;
+        n += (size_t)got;
+        text[n] = '\0';
+        at = strstr(text, "process console on 127.0.0.1:");
+    }
+    int port = -1;
+    cr_assert(at && sscanf(at, "process console on 127.0.0.1:%d", &port) == 1,
+              "no port in ksim's stderr: %.*s", (int)n, text);
+    return port;
 }
 
 /* Sends a line and reads until the next prompt. */
@@ -109,16 +130,21 @@ static void ask(int fd, const char *line, char *reply, size_t cap)
 
 Test(console, serves_several_tcp_clients)
 {
-    int port = 40000 + (int)(getpid() % 20000);
-    char portarg[16], reply[8192];
-    snprintf(portarg, sizeof(portarg), "%d", port);
-    const char *argv[] = {KSIM_BIN, "run", "--console-port", portarg, app_path("blink"), NULL};
+    char reply[8192];
+    int err_pipe[2];
+    cr_assert_eq(pipe(err_pipe), 0);
+    const char *argv[] = {KSIM_BIN, "run", "--console-port", "0", app_path("blink"), NULL};
     pid_t pid;
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
+    posix_spawn_file_actions_addclose(&fa, err_pipe[0]);
     cr_assert_eq(posix_spawn(&pid, KSIM_BIN, &fa, NULL, (char *const *)argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    close(err_pipe[1]);
+    int port = read_bound_port(err_pipe[0]);
+    cr_assert(port > 0 && port <= 65535, "port %d", port);
     int a = connect_to(port), b = connect_to(port);
     cr_assert(a >= 0 && b >= 0, "cannot connect to port %d", port);
     ask(a, "", reply, sizeof(reply)); /* greeting */
@@ -138,5 +164,6 @@ Test(console, serves_several_tcp_clients)
     close(a);
     int ws;
     waitpid(pid, &ws, 0);
+    close(err_pipe[0]); /* open until ksim ends: a later message must not meet a closed pipe */
     cr_assert(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "ksim ended with %d", ws);
 }

@@ -251,7 +251,7 @@ Test(faults, app_never_sees_the_host_fs_base)
         ksim_result_free(&r);
         cr_skip_test("rdfsbase is not allowed in user mode here");
     }
-    cr_assert_eq(r.status, 0, "exit %d, stderr: %s", r.status, r.err);
+    cr_assert_eq(r.status, 0, "exit %d, stdout: %s, stderr: %s", r.status, r.out, r.err);
     cr_assert(strstr(r.out, "at start fs=0x0 gs=0x0") != NULL, "stdout: %s", r.out);
     cr_assert(strstr(r.out, "after fs=0x12340000 gs=0x56780000") != NULL,
               "the app lost its own FS/GS base across preemption: %s", r.out);

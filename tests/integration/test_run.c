@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE /* mkdtemp */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,6 +305,35 @@ Test(run, isolation_off_says_so)
     struct ksim_result r = RUN("run", "--isolation", "off", app_path("hello"));
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
     cr_assert(strstr(r.err, "isolation off") != NULL, "stderr: %s", r.err);
+    ksim_result_free(&r);
+}
+
+/* Board values given as options are parsed by the board parser: the same
+ * values as a board file, refused with the option named. (Arrays, not
+ * pointers: Criterion copies parameters into a fresh worker process.) */
+struct bad_override {
+    char option[16], value[16], says[80];
+};
+
+ParameterizedTestParameters(run, bad_board_override_is_refused)
+{
+    static struct bad_override cases[] = {
+        {"--clock", "sundial", "expected \"virtual\" or \"real\", got \"sundial\""},
+        {"--isolation", "some", "expected \"mpu\", \"off\" or \"process\", got \"some\""},
+        {"--fault-policy", "restart:0", "restart count in \"restart:0\" is out of range 1..1000"},
+        {"--fault-policy", "restart: 5", "got \"restart: 5\""},
+        {"--fault-policy", "ignore", "got \"ignore\""},
+    };
+    return cr_make_param_array(struct bad_override, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct bad_override *c, run, bad_board_override_is_refused)
+{
+    struct ksim_result r = RUN("run", c->option, c->value, app_path("hello"));
+    cr_assert_eq(r.status, 2, "%s %s: stderr: %s", c->option, c->value, r.err);
+    cr_assert(strstr(r.err, c->option) != NULL, "option not named: %s", r.err);
+    cr_assert(strstr(r.err, c->says) != NULL, "no '%s' in: %s", c->says, r.err);
+    cr_assert(strstr(r.out, "Hello") == NULL, "ran anyway: %s", r.out);
     ksim_result_free(&r);
 }
 

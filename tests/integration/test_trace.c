@@ -103,3 +103,22 @@ Test(trace, unload_from_the_console_is_a_process_life_event)
     cr_assert_eq(count(doc, "process unload", NULL), 1);
     cJSON_Delete(doc);
 }
+
+/* An input the board cannot take ends the run before it starts, with the
+ * trace already open: it is closed once (it was closed twice, a
+ * use-after-free under ASan), and the user reads why. */
+Test(trace, refused_press_with_a_trace_is_bad_input)
+{
+    char *path = temp_file("", 0, ".json");
+    struct ksim_result r = run_ksim(
+        (const char *const[]){"run", "--trace", path, "--press", "9@1", app_path("buttons"), NULL},
+        NULL);
+    cr_assert_eq(r.status, 2, "exit %d, stderr: %s", r.status, r.err);
+    cr_assert(strstr(r.err, "--press: button 9: board 'ksim-default' has 4 buttons") != NULL,
+              "stderr: %s", r.err);
+    cr_assert(strstr(r.err, "Sanitizer") == NULL, "stderr: %s", r.err);
+    cr_assert(strstr(r.out, "button") == NULL, "the app ran: %s", r.out);
+    ksim_result_free(&r);
+    unlink(path);
+    free(path);
+}

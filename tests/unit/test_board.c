@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "board.h"
+#include "board/board.h"
 
 #ifndef KSIM_SOURCE_DIR
 #define KSIM_SOURCE_DIR "."
@@ -888,11 +888,119 @@ Test(board, parses_every_prefix_without_crashing)
     free(text);
 }
 
+/* What kind of input a random one is, worked out without board.c (cJSON is the JSON oracle). */
+enum random_kind {
+    RANDOM_CONTROL_BYTE, /* a byte below 0x20 other than tab, newline, return */
+    RANDOM_EMPTY,        /* nothing but JSON whitespace */
+    RANDOM_BAD_JSON,     /* cJSON refuses it, or text follows the value */
+    RANDOM_NOT_OBJECT,   /* one JSON value, not an object */
+    RANDOM_OBJECT,
+    RANDOM_KINDS,
+};
+
+static bool json_space(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+
+/* The kind of buf[0..len); *at is the offset a refusal must name, where one is known. */
+static enum random_kind random_kind(const char *buf, size_t len, size_t *at, cJSON **root)
+{
+    *root = NULL;
+    for (size_t i = 0; i < len; i++) {
+        if ((unsigned char)buf[i] < 0x20 && !json_space(buf[i])) {
+            *at = i;
+            return RANDOM_CONTROL_BYTE;
+        }
+    }
+    size_t i = 0;
+    while (i < len && json_space(buf[i]))
+        i++;
+    if (i == len) {
+        *at = len;
+        return RANDOM_EMPTY;
+    }
+    char *copy = malloc(len + 1);
+    cr_assert_not_null(copy);
+    memcpy(copy, buf, len);
+    copy[len] = '\0';
+    const char *end = NULL;
+    *root = cJSON_ParseWithLengthOpts(copy, len, &end, false);
+    size_t stop = end ? (size_t)(end - copy) : 0;
+    free(copy);
+    if (!*root)
+        return RANDOM_BAD_JSON;
+    for (size_t j = stop; j < len; j++) {
+        if (!json_space(buf[j])) {
+            *at = j;
+            cJSON_Delete(*root);
+            *root = NULL;
+            return RANDOM_BAD_JSON;
+        }
+    }
+    return cJSON_IsObject(*root) ? RANDOM_OBJECT : RANDOM_NOT_OBJECT;
+}
+
+/* The refusal board_parse must give an input of that kind. */
+static enum random_kind expect_random_refusal(const char *buf, size_t len, uint64_t round)
+{
+    size_t at = 0;
+    cJSON *root;
+    enum random_kind kind = random_kind(buf, len, &at, &root);
+    int rc = parse_exact(buf, len);
+    char want[128];
+
+    switch (kind) {
+    case RANDOM_CONTROL_BYTE:
+        cr_assert_eq(rc, -1, "round %llu: a control byte accepted", (unsigned long long)round);
+        snprintf(want, sizeof want, "fuzz.json: invalid JSON at byte offset %zu (", at);
+        /* A "\u0000" escape earlier in a string is refused first, at its own offset. */
+        if (strstr(err, "\\u0000 (NUL) in a string") == NULL) {
+            cr_assert(strncmp(err, want, strlen(want)) == 0,
+                      "round %llu: want \"%s...\", got \"%s\"", (unsigned long long)round, want,
+                      err);
+            snprintf(want, sizeof want, "control byte 0x%02x", (unsigned char)buf[at]);
+            cr_assert(strstr(err, want) != NULL, "round %llu: no '%s' in \"%s\"",
+                      (unsigned long long)round, want, err);
+        }
+        break;
+    case RANDOM_EMPTY:
+        cr_assert_eq(rc, -1);
+        snprintf(want, sizeof want, "fuzz.json: invalid JSON at byte offset %zu (", at);
+        cr_assert(strncmp(err, want, strlen(want)) == 0, "got \"%s\"", err);
+        cr_assert(strstr(err, "no JSON value (empty input)") != NULL, "got \"%s\"", err);
+        break;
+    case RANDOM_BAD_JSON:
+        cr_assert_eq(rc, -1, "round %llu: invalid JSON accepted", (unsigned long long)round);
+        cr_assert(strncmp(err, "fuzz.json: invalid JSON at byte offset ", 39) == 0,
+                  "round %llu: got \"%s\"", (unsigned long long)round, err);
+        break;
+    case RANDOM_NOT_OBJECT:
+        cr_assert_eq(rc, -1, "round %llu: a non-object accepted", (unsigned long long)round);
+        cr_assert(strncmp(err, "fuzz.json: (top level): expected an object, got ", 48) == 0,
+                  "round %llu: got \"%s\"", (unsigned long long)round, err);
+        break;
+    case RANDOM_OBJECT:
+        /* Only {} is a board; any key random bytes spell is unknown (or a duplicate). */
+        if (root->child == NULL)
+            cr_assert_eq(rc, 0, "round %llu: {} refused: %s", (unsigned long long)round, err);
+        else
+            cr_assert(rc == -1 && (strstr(err, "unknown key") || strstr(err, "expected ")),
+                      "round %llu: rc %d, \"%s\"", (unsigned long long)round, rc, err);
+        break;
+    case RANDOM_KINDS:
+        break;
+    }
+    cJSON_Delete(root);
+    return kind;
+}
+
 Test(board, survives_random_bytes)
 {
     static const char alphabet[] = "{}[]\":,0x19aF-+.eE \n\\ut rfnalsemoy";
     uint64_t state = 0x9e3779b97f4a7c15ull;
     char buf[512];
+    unsigned seen[RANDOM_KINDS] = {0};
 
     for (int round = 0; round < 4000; round++) {
         size_t len = xorshift(&state) % sizeof buf;
@@ -902,8 +1010,35 @@ Test(board, survives_random_bytes)
             uint64_t r = xorshift(&state);
             buf[i] = json_like ? alphabet[r % (sizeof alphabet - 1)] : (char)(r & 0xff);
         }
-        parse_exact(buf, len);
+        seen[expect_random_refusal(buf, len, (uint64_t)round)]++;
     }
+    /* Both halves count: raw bytes stop at a control byte, JSON-like ones reach cJSON (the
+     * kinds random text never reaches are in short_inputs_give_their_refusal). */
+    cr_assert_gt(seen[RANDOM_CONTROL_BYTE], 0);
+    cr_assert_gt(seen[RANDOM_BAD_JSON], 0);
+}
+
+/* Short inputs of each kind, so every branch above is taken whatever the random ones were. */
+Test(board, short_inputs_give_their_refusal)
+{
+    static const char *const inputs[] = {
+        "",
+        " \n\t",
+        "\x01{}",
+        "{\"name\": \"a\x1f\"}",
+        "{",
+        "{}x",
+        "[1,",
+        "1",
+        "\"board\"",
+        "[]",
+        "null",
+        "{}",
+        "{\"nmae\": 1}",
+        "{\"name\": 1}",
+    };
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++)
+        expect_random_refusal(inputs[i], strlen(inputs[i]), i);
 }
 
 Test(board, survives_mutated_board_files)

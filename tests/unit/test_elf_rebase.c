@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elf_rebase.h"
+#include "debug/elf_rebase.h"
 
 #define SHT_RELA    4u
 #define SHT_DYNAMIC 6u

@@ -1,7 +1,7 @@
 /*
  * Apps in flash: the kernel's flash walk and boot (kernel/flashwalk.c),
  * writeable flash regions (memop 7-9, the app flash driver, umem), against
- * the fake HAL; and flash image files (sim/flash_image.c), above all that
+ * the fake HAL; and flash image files (sim/image/flash_image.c), above all that
  * an install interrupted at any point leaves an image that still boots.
  */
 #define _GNU_SOURCE
@@ -16,10 +16,10 @@
 #include "appload.h"
 #include "err.h"
 #include "fake_hal.h"
-#include "flash_image.h"
 #include "flashwalk.h"
+#include "image/flash_image.h"
+#include "image/tbf_pack.h"
 #include "syscall.h"
-#include "tbf_pack.h"
 
 #ifndef KSIM_APPS_DIR
 #define KSIM_APPS_DIR "build/apps"

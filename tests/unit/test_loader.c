@@ -8,6 +8,8 @@
  * KSIM_APPS_DIR is the directory holding hello.elf (the build sets it).
  */
 #include <criterion/criterion.h>
+#include <elf.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,34 +33,16 @@
 #include <sanitizer/asan_interface.h>
 #endif
 
-#define PT_NULL    0u
-#define PT_LOAD    1u
-#define PT_DYNAMIC 2u
-#define PT_INTERP  3u
-#define PT_TLS     7u
-#define PF_X       1u
-#define PF_W       2u
-#define PF_R       4u
-#define PHDR       56u
-
-#define DT_NULL     0
-#define DT_NEEDED   1
-#define DT_PLTRELSZ 2
-#define DT_RELA     7
-#define DT_RELASZ   8
-#define DT_RELAENT  9
-#define DT_REL      17
-#define DT_TEXTREL  22
-#define DT_JMPREL   23
-#define DT_RELR     36
+/* ELF constants from the system's <elf.h>, not restated here. */
+#define PHDR sizeof(Elf64_Phdr)
 
 /* A relocation the loader must not accept: the absolute 64-bit one of each machine. */
 #if defined(__x86_64__)
-#define R_ABS64 1u /* R_X86_64_64 */
+#define R_ABS64 R_X86_64_64
 #elif defined(__aarch64__)
-#define R_ABS64 257u /* R_AARCH64_ABS64 */
+#define R_ABS64 R_AARCH64_ABS64
 #else
-#define R_ABS64 2u /* R_RISCV_64 */
+#define R_ABS64 R_RISCV_64
 #endif
 
 static uint8_t *elf; /* hello.elf as built */
@@ -94,13 +78,13 @@ static uint64_t ph(int i)
 {
     return phoff + (uint64_t)i * PHDR;
 }
-#define P_TYPE   0
-#define P_FLAGS  4
-#define P_OFFSET 8
-#define P_VADDR  16
-#define P_FILESZ 32
-#define P_MEMSZ  40
-#define P_ALIGN  48
+#define P_TYPE   offsetof(Elf64_Phdr, p_type)
+#define P_FLAGS  offsetof(Elf64_Phdr, p_flags)
+#define P_OFFSET offsetof(Elf64_Phdr, p_offset)
+#define P_VADDR  offsetof(Elf64_Phdr, p_vaddr)
+#define P_FILESZ offsetof(Elf64_Phdr, p_filesz)
+#define P_MEMSZ  offsetof(Elf64_Phdr, p_memsz)
+#define P_ALIGN  offsetof(Elf64_Phdr, p_align)
 
 static uint64_t phv(int i, unsigned field)
 {

@@ -1,6 +1,6 @@
 /*
  * The TBF parser (kernel/tbf.c), the builder behind `ksim pack`
- * (sim/tbf_pack.c), loading a TBF (kernel/appload.c) and the portable
+ * (sim/image/tbf_pack.c), loading a TBF (kernel/appload.c) and the portable
  * SHA-256 (kernel/sha256.c).
  *
  * Each refusal test mutates one field of a real packed hello.elf, keeps
@@ -15,13 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "appfile.h"
 #include "appload.h"
 #include "err.h"
 #include "fake_hal.h"
+#include "image/appfile.h"
+#include "image/tbf_pack.h"
 #include "sha256.h"
 #include "tbf.h"
-#include "tbf_pack.h"
 
 #ifndef KSIM_APPS_DIR
 #define KSIM_APPS_DIR "build/apps"
