@@ -6,6 +6,9 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <linux/futex.h>
+#include <stdint.h>
+#include <sys/syscall.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -170,4 +173,42 @@ double baseline_read_file(const char *path)
     free(buf);
     uint64_t t1 = bench_cpu_ns();
     return got == len ? (double)(t1 - t0) / 1e9 : -1;
+}
+
+/*
+ * Seconds of wall time for `rounds` round trips between two host processes
+ * waking each other through a futex on a shared page: the floor of a system
+ * call under --isolation process, which is one such round trip.
+ */
+double baseline_futex_round_trips(unsigned rounds)
+{
+    uint32_t *turn = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (turn == MAP_FAILED)
+        return -1;
+    *turn = 0;
+    pid_t pid = fork();
+    if (pid < 0) {
+        munmap(turn, 4096);
+        return -1;
+    }
+    if (pid == 0) { /* the other side: answer every call */
+        for (unsigned i = 0; i < rounds; i++) {
+            while (__atomic_load_n(turn, __ATOMIC_ACQUIRE) != 1)
+                syscall(SYS_futex, turn, FUTEX_WAIT, 0, NULL, NULL, 0);
+            __atomic_store_n(turn, 0, __ATOMIC_RELEASE);
+            syscall(SYS_futex, turn, FUTEX_WAKE, 1, NULL, NULL, 0);
+        }
+        _exit(0);
+    }
+    uint64_t t0 = bench_now_ns();
+    for (unsigned i = 0; i < rounds; i++) {
+        __atomic_store_n(turn, 1, __ATOMIC_RELEASE);
+        syscall(SYS_futex, turn, FUTEX_WAKE, 1, NULL, NULL, 0);
+        while (__atomic_load_n(turn, __ATOMIC_ACQUIRE) != 0)
+            syscall(SYS_futex, turn, FUTEX_WAIT, 1, NULL, NULL, 0);
+    }
+    uint64_t t1 = bench_now_ns();
+    waitpid(pid, NULL, 0);
+    munmap(turn, 4096);
+    return (double)(t1 - t0) / 1e9;
 }

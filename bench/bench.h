@@ -83,6 +83,8 @@ double bench_spawn_wait(char *const argv[]);
  * a page of it touched, and a bare round trip between two stacks.
  */
 double baseline_protect_switches(size_t size, unsigned switches);
+/* Wall seconds for `rounds` futex round trips between two host processes. */
+double baseline_futex_round_trips(unsigned rounds);
 /* Seconds to open, read whole and close path; < 0 on error. */
 double baseline_read_file(const char *path);
 
@@ -92,6 +94,7 @@ void bench_stdout_restore(int saved);
 
 /* --- the cases (cases.c) ---------------------------------------------------- */
 int case_syscall(struct bench_ctx *c, struct bench_result *r);
+int case_syscall_process(struct bench_ctx *c, struct bench_result *r);
 int case_upcall(struct bench_ctx *c, struct bench_result *r);
 int case_boot(struct bench_ctx *c, struct bench_result *r);
 int case_load(struct bench_ctx *c, struct bench_result *r);

@@ -18,7 +18,7 @@
 
 #include "bench.h"
 
-#define FUZZ_INPUTS    200 /* per sample: a fraction of a second in a Release build */
+#define FUZZ_INPUTS    200  /* per sample: a fraction of a second in a Release build */
 #define FUZZ_INPUT_MIN 256  /* bytes */
 #define FUZZ_INPUT_MAX 4096 /* the harness's inputs are of this order in a campaign */
 #define FUZZ_SEED      0x6b73696d

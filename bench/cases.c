@@ -28,9 +28,10 @@
 /* --- boards and app paths -------------------------------------------------------- */
 
 enum board_kind {
-    BOARD_MPU,   /* the built-in default board */
-    BOARD_OFF,   /* the same with --isolation off */
-    BOARD_SCALE, /* room for RUN_MAX_APPS small processes, isolation off */
+    BOARD_MPU,     /* the built-in default board */
+    BOARD_OFF,     /* the same with --isolation off */
+    BOARD_SCALE,   /* room for RUN_MAX_APPS small processes, isolation off */
+    BOARD_PROCESS, /* the default board with --isolation process */
     BOARD_KINDS,
 };
 
@@ -42,7 +43,7 @@ static const struct board *get_board(enum board_kind kind)
     if (!made[kind]) {
         board_default(b);
         if (kind != BOARD_MPU)
-            b->isolation = BOARD_ISOLATION_OFF;
+            b->isolation = kind == BOARD_PROCESS ? BOARD_ISOLATION_PROCESS : BOARD_ISOLATION_OFF;
         if (kind == BOARD_SCALE) {
             b->process.max_processes = RUN_MAX_APPS;
             b->process.heap_size = 16384;
@@ -79,6 +80,7 @@ struct run {
     const char *apps[RUN_MAX_APPS];
     size_t napps;
     const char *trace;
+    bool wall; /* time it by the clock: the work is in other processes too */
 };
 
 static void run_add(struct run *r, const char *path, size_t times)
@@ -118,9 +120,9 @@ static double timed_run(const struct run *r)
     int saved_err = err >= 0 ? dup(STDERR_FILENO) : -1;
     if (saved_err >= 0)
         dup2(err, STDERR_FILENO);
-    uint64_t t0 = bench_cpu_ns();
+    uint64_t t0 = r->wall ? bench_now_ns() : bench_cpu_ns();
     int status = sim_run(&o);
-    uint64_t t1 = bench_cpu_ns();
+    uint64_t t1 = r->wall ? bench_now_ns() : bench_cpu_ns();
     if (saved_err >= 0) {
         dup2(saved_err, STDERR_FILENO);
         close(saved_err);
@@ -204,6 +206,43 @@ int case_syscall(struct bench_ctx *c, struct bench_result *r)
         bench_samples_add(&base, s * 1e9 / KSIM_BENCH_SYSCALL_CALLS);
     }
     finish(r, &ksim, bench_quantile(&base, 0.5));
+    rc = 0;
+out:
+    bench_samples_free(&ksim);
+    bench_samples_free(&base);
+    return rc;
+}
+
+/*
+ * The null system call under --isolation process: a round trip between the
+ * app's host process and ksim, in wall time; the baseline is a bare futex
+ * round trip between two processes, measured in the same run.
+ */
+int case_syscall_process(struct bench_ctx *c, struct bench_result *r)
+{
+    struct bench_samples ksim = {0}, base = {0};
+    struct run full = one_app(get_board(BOARD_PROCESS), app(c, "bench_null_syscall_short"), NULL);
+    struct run empty = one_app(get_board(BOARD_PROCESS), app(c, "bench_null_syscall_empty"), NULL);
+    double ns;
+    int rc = -1;
+    full.wall = empty.wall = true;
+    if (timed_run(&empty) < 0)
+        return -1;
+    uint64_t start = bench_now_ns();
+    for (unsigned n = 0; bench_more(c, n, start); n++) {
+        bench_progress(c, n);
+        if (per_op_ns(&full, &empty, KSIM_BENCH_TRACE_CALLS, &ns) != 0)
+            goto out;
+        bench_samples_add(&ksim, ns);
+        double s = baseline_futex_round_trips(KSIM_BENCH_TRACE_CALLS);
+        if (s < 0) {
+            perror("ksim-bench: syscall process: baseline");
+            goto out;
+        }
+        bench_samples_add(&base, s * 1e9 / KSIM_BENCH_TRACE_CALLS);
+    }
+    finish(r, &ksim, bench_quantile(&base, 0.5));
+    snprintf(r->note, sizeof(r->note), "baseline: a futex round trip between two processes");
     rc = 0;
 out:
     bench_samples_free(&ksim);

@@ -35,6 +35,7 @@ enum case_id {
     C_SCALE,
     C_FUZZ,
     C_TRACE,
+    C_SYSCALL_PROCESS,
     C_COUNT,
 };
 
@@ -53,6 +54,7 @@ static struct bench_result results[C_COUNT] = {
     [C_SCALE] = {.name = "scale", .unit = "ns", .goal = "<= 1.5 at 256"},
     [C_FUZZ] = {.name = "fuzz", .unit = "calls/s", .goal = ">= 100000", .higher_is_better = true},
     [C_TRACE] = {.name = "trace", .unit = "ns", .goal = "<= 3x syscall"},
+    [C_SYSCALL_PROCESS] = {.name = "syscall process", .unit = "ns", .goal = "<= 1.5x baseline"},
 };
 
 static const char usage_text[] =
@@ -61,7 +63,7 @@ static const char usage_text[] =
     "  --json FILE      write {\"cases\": {NAME: {median, p90, unit, baseline, ratio}}}\n"
     "  --compare FILE   print each case's change against a saved --json run\n"
     "  CASE             run only these: syscall upcall yield_switch yield_switch_off boot\n"
-    "                   load virtual_time scale fuzz trace\n"
+    "                   load virtual_time scale fuzz trace syscall_process\n"
     "Figures only: the exit status says whether the cases ran, never how fast.\n";
 
 /* "virtual_time" and "virtual time" name the same case. */
@@ -288,6 +290,9 @@ static int run_case(struct bench_ctx *c, int i)
         break;
     case C_TRACE:
         rc = case_trace(c, r);
+        break;
+    case C_SYSCALL_PROCESS:
+        rc = case_syscall_process(c, r);
         break;
     case C_YIELD:
         rc = case_yield_switch(c, r, true);
