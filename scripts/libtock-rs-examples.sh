@@ -52,7 +52,7 @@ rng_async|--until 2.5|as on a board, through a listener
 screen||screen (0x90001): no such driver; its unwrap panics
 sound_pressure||sound pressure (0x60006): no such driver
 spi_controller_write_read|--until 1|SPI controller (0x20001): no such driver
-temperature||temperature (0x60000): no such driver
+temperature|--until 4.5|as on a board: reads the temperature sensor of the board every 2 s
 usb_i2c_mctp|--until 1|turns LED 1 on, then waits for an I2C slave driver ksim lacks'
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ltrs-examples.XXXXXX")
@@ -82,7 +82,7 @@ table() {
         fi
         # shellcheck disable=SC2086 # the options are words
         set +e
-        "$build/ksim" run --seed 1 $opts "$elf" >"$tmp/out" 2>"$tmp/err" </dev/null
+        timeout 60 "$build/ksim" run --seed 1 $opts "$elf" >"$tmp/out" 2>"$tmp/err" </dev/null
         status=$?
         set -e
         out=$(head -n 3 "$tmp/out" | cut -c1-72 | cell)

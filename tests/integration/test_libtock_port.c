@@ -426,7 +426,13 @@ Test(libtock_c, sensor_examples_read_what_the_board_file_sets)
     cr_assert_eq(r.status, 0, "stdout: %s stderr: %s", r.out, r.err);
     cr_assert(strstr(r.out, "[Temperature] 23.50 deg C") != NULL, "stdout: %s", r.out);
     ksim_result_free(&r);
-    r = RUN("run", elf); /* the default board has no temperature sensor */
+    r = RUN("run", elf); /* the default board's own sensor */
+    cr_assert(strstr(r.out, "[Temperature] 23.50 deg C") != NULL, "stdout: %s", r.out);
+    ksim_result_free(&r);
+    write_text(dir, "nosensors.json", "{\"drivers\": {\"temperature\": {\"enabled\": false}}}");
+    char *bare = path_in(dir, "nosensors.json");
+    r = RUN("run", "--board", bare, elf); /* a board without the sensor */
+    free(bare);
     cr_assert(strstr(r.out, "[Temperature] No temperature sensor found.") != NULL, "stdout: %s",
               r.out);
     ksim_result_free(&r);

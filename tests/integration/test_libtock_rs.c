@@ -217,13 +217,16 @@ Test(libtock_rs, gpio_reports_rising_edges_of_pin_0)
     free(elf);
 }
 
-/* Examples for drivers ksim lacks say so and end, as on a board without them. */
-Test(libtock_rs, temperature_and_adc_report_a_missing_driver)
+/* The default board's temperature sensor, read every 2 s; examples for drivers
+ * ksim lacks say so and end, as on a board without them. */
+Test(libtock_rs, temperature_reads_the_board_sensor_and_adc_reports_a_missing_driver)
 {
     char *elf = build_example("temperature");
-    struct ksim_result r = RUN("run", elf);
+    struct ksim_result r = RUN("run", "--until", "5", elf);
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
-    cr_assert_str_eq(r.out, "temperature driver unavailable\n");
+    cr_assert_str_eq(r.out, "temperature driver available\n"
+                            "Temperature: 23.50*C\n\nTemperature: 23.50*C\n\n"
+                            "Temperature: 23.50*C\n\n");
     ksim_result_free(&r);
     free(elf);
 

@@ -539,9 +539,13 @@ Test(board, rejects_out_of_range_integers)
                    "65 is out of range 1..64");
 }
 
-Test(board, sensors_are_absent_unless_the_board_has_them)
+Test(board, sensors_are_there_unless_the_board_leaves_them_out)
 {
     assert_accepted("{}");
+    cr_assert(b.drivers.temperature && b.drivers.humidity);
+    cr_assert_eq(b.drivers.temperature_value, 2350);
+    assert_accepted("{\"drivers\": {\"temperature\": {\"enabled\": false},"
+                    " \"humidity\": {\"enabled\": false}}}");
     cr_assert(!b.drivers.temperature && !b.drivers.humidity);
     assert_accepted("{\"drivers\": {\"temperature\": {\"enabled\": true, \"value\": -27315},"
                     " \"humidity\": {\"enabled\": true, \"value\": 10000}}}");
