@@ -261,6 +261,7 @@ Test(libtock_port, ksim_cc_builds_an_example_of_a_libtock_c_tree, .timeout = 240
     char *elf = path_in(root, "hello.elf");
     struct cmd_result b = CMD(KSIM_CC, "--libtock-c", root, "--example", example, "-o", elf);
     cr_assert_eq(b.status, 0, "ksim-cc: %s", b.out);
+    free(b.out);
 
     struct ksim_result r = RUN("run", elf);
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
@@ -272,6 +273,7 @@ Test(libtock_port, ksim_cc_builds_an_example_of_a_libtock_c_tree, .timeout = 240
             KSIM_CC, root, example);
     cr_assert_eq(b.status, 0, "ksim-cc: %s", b.out);
     cr_assert(strstr(b.out, "building libtock-c") == NULL, "rebuilt: %s", b.out);
+    free(b.out);
     char *named = path_in(root, "hello.elf");
     cr_assert(access(named, R_OK) == 0);
 
