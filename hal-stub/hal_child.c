@@ -229,30 +229,14 @@ fail:
 
 /* --- turning reports into stops -------------------------------------------------- */
 
-static void stop_host_process(struct hal_stop *stop, const char *why, const char *name)
+/* The child died, lied or never got ready: a fault of this process; why, if known, on stderr. */
+static void stop_host_process(struct hal_stop *stop, const char *why)
 {
-    (void)name;
     memset(&stop->fault, 0, sizeof(stop->fault));
     stop->kind = HAL_STOP_FAULT;
     stop->fault.kind = HAL_FAULT_HOST_PROCESS;
     if (why)
         fprintf(stderr, "ksim: %s\n", why);
-}
-
-static enum hal_fault_kind kind_of(int signo)
-{
-    switch (signo) {
-    case SIGILL:
-        return HAL_FAULT_ILLEGAL;
-    case SIGFPE:
-        return HAL_FAULT_ARITH;
-    case SIGTRAP:
-        return HAL_FAULT_TRAP;
-    case SIGSYS:
-        return HAL_FAULT_HOST_SYSCALL;
-    default:
-        return HAL_FAULT_MEMORY;
-    }
 }
 
 static void read_fault(const struct child_ctl *ctl, struct hal_stop *stop)
@@ -261,7 +245,7 @@ static void read_fault(const struct child_ctl *ctl, struct hal_stop *stop)
     memcpy(&f, &ctl->fault, sizeof(f)); /* once */
     memset(&stop->fault, 0, sizeof(stop->fault));
     stop->kind = HAL_STOP_FAULT;
-    stop->fault.kind = kind_of(f.signo);
+    stop->fault.kind = f.signo == SIGSYS ? HAL_FAULT_HOST_SYSCALL : hal__fault_kind_of(f.signo);
     stop->fault.signo = f.signo;
     stop->fault.pc = (uintptr_t)f.pc;
     stop->fault.sp = (uintptr_t)f.sp;
@@ -312,11 +296,11 @@ static void read_report(struct hal__child *c, struct hal_stop *stop)
         memcpy(error, ctl->error, sizeof(error));
         error[sizeof(error) - 1] = '\0';
         snprintf(why, sizeof(why), "app host process: %s", error);
-        stop_host_process(stop, why, NULL);
+        stop_host_process(stop, why);
         break;
     }
     default: /* a report that does not exist: the child lies */
-        stop_host_process(stop, NULL, NULL);
+        stop_host_process(stop, NULL);
         break;
     }
 }
@@ -344,7 +328,7 @@ static bool hand_over(struct hal_stub *s, struct hal__child *c, struct hal_stop 
     if (!child_alive(c->pid)) {
         if (__atomic_load_n(&c->ctl->turn, __ATOMIC_ACQUIRE) == CHILD_TURN_KERNEL)
             return true; /* it reported, then ended (a fault) */
-        stop_host_process(stop, NULL, NULL);
+        stop_host_process(stop, NULL);
         return false;
     }
     kill(c->pid, SIGSTOP);
@@ -362,7 +346,7 @@ void hal__child_run(struct hal_stub *s, struct hal__proc *p, struct hal_stop *st
     if (!p->child) {
         p->child = spawn_child(s, p);
         if (!p->child) {
-            stop_host_process(stop, "cannot start the app's host process", NULL);
+            stop_host_process(stop, "cannot start the app's host process");
             return;
         }
     }
@@ -370,7 +354,7 @@ void hal__child_run(struct hal_stub *s, struct hal__proc *p, struct hal_stop *st
     struct child_ctl *ctl = c->ctl;
     if (!c->ready) {
         if (!wait_for_turn(c, SETUP_TIMEOUT_NS)) {
-            stop_host_process(stop, "the app's host process did not get ready", NULL);
+            stop_host_process(stop, "the app's host process did not get ready");
             return;
         }
         if (ctl->report != CHILD_REPORT_READY) {

@@ -19,7 +19,7 @@
 
 static const int fault_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP};
 
-static enum hal_fault_kind kind_of(int signo)
+enum hal_fault_kind hal__fault_kind_of(int signo)
 {
     switch (signo) {
     case SIGILL:
@@ -111,7 +111,7 @@ int hal__on_fault(int signo, siginfo_t *si, void *ucv, uintptr_t fsbase)
     struct hal_fault f;
     hal__sud_allow(); /* from here on, host system calls are ours */
     memset(&f, 0, sizeof(f));
-    f.kind = kind_of(signo);
+    f.kind = hal__fault_kind_of(signo);
     f.signo = signo;
     f.addr = (uintptr_t)si->si_addr;
     fill_machine_state(&f, signo, ucv);

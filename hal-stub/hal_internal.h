@@ -106,6 +106,9 @@ void hal__free_context(void *sp);
 void hal__mpu_ranges(const struct hal_stub *s, const struct hal_block *b, uintptr_t lo[4],
                      uintptr_t hi[4]);
 
+/* The fault a signal in app code is (hal_fault.c): SIGILL illegal, SIGFPE arithmetic... */
+enum hal_fault_kind hal__fault_kind_of(int signo);
+
 /* --isolation process (hal_child.c): each app in a host process of its own. */
 int hal__child_start(struct hal_stub *s, struct hal__proc *p);
 void hal__child_run(struct hal_stub *s, struct hal__proc *p, struct hal_stop *stop);
