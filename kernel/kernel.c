@@ -213,14 +213,10 @@ static bool prepare_resume(struct kernel *k, struct proc *p)
         hal->proc->set_return(hal->ctx, p->slot, zeros);
         hal->proc->push_upcall(hal->ctx, p->slot, p->deliver_fn, p->deliver_args);
     } else if (p->state == PROC_YIELDED_FOR) {
-        int i = upcall_queue_find(&p->upcalls, p->waitfor_driver, p->waitfor_number);
-        if (i < 0)
+        uintptr_t regs[4];
+        if (!proc_take_waited_for(k, p, regs))
             return false;
-        const struct upcall_event *ev = upcall_queue_at(&p->upcalls, (unsigned)i);
-        const uintptr_t regs[4] = {ev->args[0], ev->args[1], ev->args[2], 0};
-        kernel_trace_upcall(k, p, ev);
         hal->proc->set_return(hal->ctx, p->slot, regs);
-        upcall_queue_remove(&p->upcalls, (unsigned)i);
     } else if (p->state != PROC_RUNNING) {
         return false;
     }

@@ -189,3 +189,18 @@ bool proc_take_deliverable(struct kernel *k, struct proc *p)
     }
     return false;
 }
+
+bool proc_take_waited_for(struct kernel *k, struct proc *p, uintptr_t regs[4])
+{
+    int i = upcall_queue_find(&p->upcalls, p->waitfor_driver, p->waitfor_number);
+    if (i < 0)
+        return false;
+    const struct upcall_event *ev = upcall_queue_at(&p->upcalls, (unsigned)i);
+    kernel_trace_upcall(k, p, ev);
+    regs[0] = ev->args[0];
+    regs[1] = ev->args[1];
+    regs[2] = ev->args[2];
+    regs[3] = 0;
+    upcall_queue_remove(&p->upcalls, (unsigned)i);
+    return true;
+}

@@ -105,4 +105,11 @@ void proc_set_block(struct proc *p, const struct hal_block *b);
  */
 bool proc_take_deliverable(struct kernel *k, struct proc *p);
 
+/*
+ * Yield-WaitFor's delivery: takes the first queued event of the upcall p
+ * waits for (waitfor_driver, waitfor_number), wherever it is in the queue.
+ * True with regs = (its three arguments, 0), the yield's return registers.
+ */
+bool proc_take_waited_for(struct kernel *k, struct proc *p, uintptr_t regs[4]);
+
 #endif /* KSIM_KERNEL_PROC_H */

@@ -167,19 +167,10 @@ static enum syscall_next yield_wait_for(struct sys_ctx *c)
     struct proc *p = c->p;
     p->waitfor_driver = c->call->yield.driver;
     p->waitfor_number = c->call->yield.number;
-    int i = upcall_queue_find(&p->upcalls, p->waitfor_driver, p->waitfor_number);
-    if (i < 0) {
-        p->state = PROC_YIELDED_FOR;
-        return SYSCALL_BLOCK;
-    }
-    const struct upcall_event *ev = upcall_queue_at(&p->upcalls, (unsigned)i);
-    kernel_trace_upcall(c->k, p, ev);
-    c->regs[0] = ev->args[0];
-    c->regs[1] = ev->args[1];
-    c->regs[2] = ev->args[2];
-    c->regs[3] = 0;
-    upcall_queue_remove(&p->upcalls, (unsigned)i);
-    return SYSCALL_RETURN;
+    if (proc_take_waited_for(c->k, p, c->regs))
+        return SYSCALL_RETURN;
+    p->state = PROC_YIELDED_FOR;
+    return SYSCALL_BLOCK;
 }
 
 static enum syscall_next sys_yield(struct sys_ctx *c)
