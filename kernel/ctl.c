@@ -87,7 +87,7 @@ int kernel_ctl_unload(struct kernel *k, struct proc *p)
         proc_terminate(k, p, 0);
     kernel_emit(k, KEV_UNLOAD, p);
     p->stopped = false;
-    p->state = PROC_FREE;
+    proc_to_free(p);
     k->ram_freed = true;
     return 0;
 }

@@ -161,7 +161,7 @@ int kernel_load_app(struct kernel *k, const struct kernel_app *app, const struct
     proc_set_block(p, &block);
     rc = proc_start(k, p, err);
     if (rc) {
-        p->state = PROC_FREE;
+        proc_to_free(p);
         return rc;
     }
     k->ram_next = block.end;
@@ -217,11 +217,8 @@ static bool prepare_resume(struct kernel *k, struct proc *p)
         if (!proc_take_waited_for(k, p, regs))
             return false;
         hal->proc->set_return(hal->ctx, p->slot, regs);
-    } else if (p->state != PROC_RUNNING) {
-        return false;
     }
-    p->state = PROC_RUNNING;
-    return true;
+    return proc_to_running(p);
 }
 
 /* Handles a system call stop; true if the process goes on running this turn. */

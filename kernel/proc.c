@@ -204,3 +204,35 @@ bool proc_take_waited_for(struct kernel *k, struct proc *p, uintptr_t regs[4])
     upcall_queue_remove(&p->upcalls, (unsigned)i);
     return true;
 }
+
+bool proc_to_yielded(struct proc *p)
+{
+    if (p->state != PROC_RUNNING)
+        return false;
+    p->state = PROC_YIELDED;
+    return true;
+}
+
+bool proc_to_yielded_for(struct proc *p)
+{
+    if (p->state != PROC_RUNNING)
+        return false;
+    p->state = PROC_YIELDED_FOR;
+    return true;
+}
+
+bool proc_to_running(struct proc *p)
+{
+    if (p->state != PROC_YIELDED && p->state != PROC_YIELDED_FOR && p->state != PROC_RUNNING)
+        return false;
+    p->state = PROC_RUNNING;
+    return true;
+}
+
+bool proc_to_free(struct proc *p)
+{
+    if (proc_is_alive(p))
+        return false; /* a live process is stopped first (proc_terminate) */
+    p->state = PROC_FREE;
+    return true;
+}

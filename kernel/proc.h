@@ -106,6 +106,17 @@ void proc_set_block(struct proc *p, const struct hal_block *b);
 bool proc_take_deliverable(struct kernel *k, struct proc *p);
 
 /*
+ * Named state transitions: the only places a process's state changes
+ * outside proc.c. Each checks the state it leaves (as Tock's
+ * set_yielded_for_state acts only on a running process) and returns false,
+ * changing nothing, from any other.
+ */
+bool proc_to_yielded(struct proc *p);     /* RUNNING -> YIELDED (Yield-Wait blocks) */
+bool proc_to_yielded_for(struct proc *p); /* RUNNING -> YIELDED_FOR (waitfor_* set) */
+bool proc_to_running(struct proc *p);     /* YIELDED, YIELDED_FOR, RUNNING -> RUNNING */
+bool proc_to_free(struct proc *p);        /* a stopped or never started process's slot */
+
+/*
  * Yield-WaitFor's delivery: takes the first queued event of the upcall p
  * waits for (waitfor_driver, waitfor_number), wherever it is in the queue.
  * True with regs = (its three arguments, 0), the yield's return registers.

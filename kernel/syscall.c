@@ -169,7 +169,7 @@ static enum syscall_next yield_wait_for(struct sys_ctx *c)
     p->waitfor_number = c->call->yield.number;
     if (proc_take_waited_for(c->k, p, c->regs))
         return SYSCALL_RETURN;
-    p->state = PROC_YIELDED_FOR;
+    proc_to_yielded_for(p); /* a system call comes from a running process */
     return SYSCALL_BLOCK;
 }
 
@@ -191,7 +191,7 @@ static enum syscall_next sys_yield(struct sys_ctx *c)
         zero_return(c);
         if (proc_take_deliverable(c->k, p))
             return SYSCALL_UPCALL;
-        p->state = PROC_YIELDED;
+        proc_to_yielded(p);
         return SYSCALL_BLOCK;
     default: /* KSIM_YIELD_WAIT_FOR: decode let no other type through */
         return yield_wait_for(c);

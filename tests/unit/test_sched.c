@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fake_hal.h"
+#include "proc.h"
 #include "sched.h"
 
 static struct sched s; /* large: not on the stack */
@@ -190,4 +191,26 @@ Test(sched_kernel, kernel_status_follows_the_queue)
     proc_make_ready(&fb.k, p);
     cr_assert_eq(kernel_status(&fb.k), KERNEL_RUNNABLE);
     fake_board_fini(&fb);
+}
+
+/* Issue 19: state changes go through named transitions that check the state they leave. */
+Test(proc_state, transitions_refuse_the_states_they_do_not_leave)
+{
+    static struct proc p; /* large: not on the stack */
+    memset(&p, 0, sizeof(p));
+    p.state = PROC_RUNNING;
+    cr_assert(proc_to_yielded(&p));
+    cr_assert_eq(p.state, PROC_YIELDED);
+    cr_assert_not(proc_to_yielded_for(&p), "only a running process yields");
+    cr_assert_eq(p.state, PROC_YIELDED, "a refused transition changes nothing");
+    cr_assert_not(proc_to_free(&p), "a live process is stopped before its slot frees");
+    cr_assert(proc_to_running(&p));
+    cr_assert(proc_to_yielded_for(&p));
+    cr_assert(proc_to_running(&p));
+    p.state = PROC_FAULTED;
+    cr_assert_not(proc_to_running(&p), "a faulted process does not run again by a wake");
+    cr_assert_not(proc_to_yielded(&p));
+    cr_assert_eq(p.state, PROC_FAULTED);
+    cr_assert(proc_to_free(&p));
+    cr_assert_eq(p.state, PROC_FREE);
 }
