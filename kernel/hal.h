@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h" /* the -KS_E* codes the operations below return */
+
 struct kernel;
 
 enum hal_access {

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
+
 #define TRACE_CHUNK       4096       /* records converted and written together */
 #define TRACE_FILE_BUFFER (1u << 20) /* bytes of the trace file buffered before a write */
 #define FILTER_MAX        16
@@ -384,8 +386,14 @@ static void emit_syscall(struct trace *t, const struct rec *r)
         tpl_set(tpl, i++, hex_text(drv, driver));
     for (int k = 0; k < 4; k++)
         tpl_set(tpl, i++, hex_text(in[k], r->in[k]));
+    char ret[48];
     if (r->has_out) {
-        tpl_set(tpl, i++, r->cls == 0 ? "-" : variant_name(r->out[0]));
+        const char *variant = r->cls == 0 ? "-" : variant_name(r->out[0]);
+        if (r->cls != 0 && r->out[0] < 128) { /* a failure: r1 is the error (ABI.md) */
+            snprintf(ret, sizeof(ret), "%s (%s)", variant, ks_err_name((int)r->out[1]));
+            variant = ret;
+        }
+        tpl_set(tpl, i++, variant);
         for (int k = 0; k < 4; k++)
             tpl_set(tpl, i++, hex_text(out[k], r->out[k]));
     }
