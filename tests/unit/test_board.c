@@ -571,6 +571,79 @@ Test(board, rejects_impossible_sensor_values)
                    "10001 is out of range 0..10000");
 }
 
+Test(board, every_issue_14_sensor_is_on_by_default_with_a_plausible_reading)
+{
+    assert_accepted("{}");
+    cr_assert(b.drivers.ambient_light && b.drivers.ninedof && b.drivers.proximity &&
+              b.drivers.sound_pressure && b.drivers.moisture && b.drivers.rainfall);
+    cr_assert_eq(b.drivers.ambient_light_value, 320);
+    cr_assert_eq(b.drivers.accelerometer[0], 0);
+    cr_assert_eq(b.drivers.accelerometer[2], 1000, "lying flat: 1 g on z");
+    cr_assert_eq(b.drivers.magnetometer[0], 20);
+    cr_assert_eq(b.drivers.magnetometer[2], -43);
+    cr_assert_eq(b.drivers.gyroscope[1], 0);
+    cr_assert_eq(b.drivers.proximity_value, 0);
+    cr_assert_eq(b.drivers.sound_pressure_value, 40);
+    cr_assert_eq(b.drivers.moisture_value, 2500);
+    cr_assert_eq(b.drivers.rainfall_value, 2000);
+}
+
+Test(board, sensors_take_their_values_or_are_left_out)
+{
+    assert_accepted("{\"drivers\": {\"ambient_light\": {\"value\": 200000},"
+                    " \"ninedof\": {\"accelerometer\": {\"x\": -16000, \"z\": 16000},"
+                    " \"magnetometer\": {\"y\": 5000}, \"gyroscope\": {\"x\": -5000}},"
+                    " \"proximity\": {\"value\": 255}, \"sound_pressure\": {\"value\": 255},"
+                    " \"moisture\": {\"value\": 10000}, \"rainfall\": {\"value\": 10000000}}}");
+    cr_assert_eq(b.drivers.ambient_light_value, 200000);
+    cr_assert_eq(b.drivers.accelerometer[0], -16000);
+    cr_assert_eq(b.drivers.accelerometer[1], 0, "an axis left out keeps its default");
+    cr_assert_eq(b.drivers.accelerometer[2], 16000);
+    cr_assert_eq(b.drivers.magnetometer[0], 20);
+    cr_assert_eq(b.drivers.magnetometer[1], 5000);
+    cr_assert_eq(b.drivers.gyroscope[0], -5000);
+    cr_assert_eq(b.drivers.proximity_value, 255);
+    cr_assert_eq(b.drivers.sound_pressure_value, 255);
+    cr_assert_eq(b.drivers.moisture_value, 10000);
+    cr_assert_eq(b.drivers.rainfall_value, 10000000);
+    assert_round_trip(&b, "sensor values");
+    assert_accepted("{\"drivers\": {\"ambient_light\": {\"enabled\": false},"
+                    " \"ninedof\": {\"enabled\": false}, \"proximity\": {\"enabled\": false},"
+                    " \"sound_pressure\": {\"enabled\": false},"
+                    " \"moisture\": {\"enabled\": false}, \"rainfall\": {\"enabled\": false}}}");
+    cr_assert(!b.drivers.ambient_light && !b.drivers.ninedof && !b.drivers.proximity &&
+              !b.drivers.sound_pressure && !b.drivers.moisture && !b.drivers.rainfall);
+    assert_round_trip(&b, "sensors left out");
+}
+
+Test(board, rejects_impossible_readings_of_the_other_sensors)
+{
+    assert_refused("{\"drivers\": {\"ambient_light\": {\"value\": -1}}}",
+                   "drivers.ambient_light.value", "expected a non-negative integer, got -1");
+    assert_refused("{\"drivers\": {\"ambient_light\": {\"value\": 200001}}}",
+                   "drivers.ambient_light.value", "out of range");
+    assert_refused("{\"drivers\": {\"ninedof\": {\"accelerometer\": {\"z\": 16001}}}}",
+                   "drivers.ninedof.accelerometer.z", "16001 is out of range -16000..16000");
+    assert_refused("{\"drivers\": {\"ninedof\": {\"magnetometer\": {\"x\": -5001}}}}",
+                   "drivers.ninedof.magnetometer.x", "-5001 is out of range -5000..5000");
+    assert_refused("{\"drivers\": {\"ninedof\": {\"gyroscope\": {\"y\": 0.5}}}}",
+                   "drivers.ninedof.gyroscope.y", "expected an integer, got 0.5");
+    assert_refused("{\"drivers\": {\"ninedof\": {\"gyroscope\": [0, 0, 0]}}}",
+                   "drivers.ninedof.gyroscope", "object");
+    assert_refused("{\"drivers\": {\"ninedof\": {\"accelerometer\": {\"w\": 1}}}}",
+                   "drivers.ninedof.accelerometer.w", "unknown");
+    assert_refused("{\"drivers\": {\"proximity\": {\"value\": 256}}}", "drivers.proximity.value",
+                   "256 is out of range 0..255");
+    assert_refused("{\"drivers\": {\"sound_pressure\": {\"value\": 256}}}",
+                   "drivers.sound_pressure.value", "256 is out of range 0..255");
+    assert_refused("{\"drivers\": {\"moisture\": {\"value\": 10001}}}", "drivers.moisture.value",
+                   "10001 is out of range 0..10000");
+    assert_refused("{\"drivers\": {\"rainfall\": {\"value\": 10000001}}}", "drivers.rainfall.value",
+                   "out of range 0..10000000");
+    assert_refused("{\"drivers\": {\"rainfall\": {\"enabled\": 1}}}", "drivers.rainfall.enabled",
+                   "expected true or false, got a number");
+}
+
 /* ---- refusals: memory map ---- */
 
 Test(board, rejects_misaligned_base)
