@@ -95,6 +95,7 @@ extern const struct driver drv_ambient_light;
 extern const struct driver drv_ninedof;
 extern const struct driver drv_proximity;
 extern const struct driver drv_sound_pressure;
+extern const struct driver drv_air_quality;
 extern const struct driver drv_moisture;
 extern const struct driver drv_rainfall;
 

@@ -230,8 +230,10 @@ enum hal_sensor_kind {
     HAL_SENSOR_SOUND_PRESSURE = 7, /* decibels, 0 .. 255 */
     HAL_SENSOR_MOISTURE = 8,       /* hundredths of a percent */
     HAL_SENSOR_RAINFALL = 9,       /* micrometres of rain */
+    HAL_SENSOR_CO2 = 10,           /* parts per million of carbon dioxide */
+    HAL_SENSOR_TVOC = 11,          /* parts per billion of volatile organic compounds */
 };
-#define HAL_SENSOR_KINDS      10
+#define HAL_SENSOR_KINDS      12
 #define HAL_SENSOR_MAX_VALUES 3
 struct hal_sensor_reading {
     int32_t v[HAL_SENSOR_MAX_VALUES]; /* kinds with one value use v[0] */

@@ -56,6 +56,7 @@ int kernel_init(struct kernel *k, const struct hal *hal, const struct kernel_con
         {cfg->drv_ninedof, &drv_ninedof},
         {cfg->drv_proximity, &drv_proximity},
         {cfg->drv_sound_pressure, &drv_sound_pressure},
+        {cfg->drv_air_quality, &drv_air_quality},
         {cfg->drv_moisture, &drv_moisture},
         {cfg->drv_rainfall, &drv_rainfall},
     };

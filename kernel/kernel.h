@@ -50,7 +50,7 @@ struct kernel_config {
     bool drv_app_flash; /* writes into an app's own writeable flash regions */
     /* The sensors need hal->sensor. */
     bool drv_temperature, drv_humidity, drv_ambient_light, drv_ninedof, drv_proximity;
-    bool drv_sound_pressure, drv_moisture, drv_rainfall;
+    bool drv_sound_pressure, drv_air_quality, drv_moisture, drv_rainfall;
     enum sched_kind sched_kind; /* 0: round robin */
     enum kernel_pressure_policy pressure;
 };

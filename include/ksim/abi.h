@@ -257,6 +257,16 @@ enum ksim_sound_pressure {
     KSIM_SOUND_PRESSURE_UPCALL_COUNT = 1,
 };
 
+#define KSIM_DRIVER_AIR_QUALITY 0x60007u
+enum ksim_air_quality {
+    KSIM_AIR_QUALITY_CMD_ENVIRONMENT = 1, /* Tock's capsule has it as a TODO: NOSUPPORT */
+    KSIM_AIR_QUALITY_CMD_READ_CO2 = 2,    /* Failure BUSY while any read is under way, as Tock */
+    KSIM_AIR_QUALITY_CMD_READ_TVOC = 3,
+    KSIM_AIR_QUALITY_CMD_COUNT = 4,
+    KSIM_AIR_QUALITY_UPCALL_READING = 0, /* (CO2 in ppm, or TVOC in ppb, 0, 0) */
+    KSIM_AIR_QUALITY_UPCALL_COUNT = 1,
+};
+
 /* Moisture and rainfall report a status first, as Tock's capsules. */
 #define KSIM_DRIVER_MOISTURE 0x6000Au
 enum ksim_moisture {

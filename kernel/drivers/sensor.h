@@ -1,6 +1,6 @@
 /*
  * What Tock's simple sensor capsules (temperature, humidity, ambient light,
- * sound pressure, moisture, rainfall) share: a read starts one split-phase
+ * sound pressure, air quality, moisture, rainfall) share: a read starts one split-phase
  * reading on the board's sensor, and when its value arrives every process
  * that asked gets upcall 0. The capsules differ in what a read does while
  * another is under way, and in where the value sits in the upcall. Ninedof
@@ -21,6 +21,7 @@ _Static_assert(KSIM_TEMPERATURE_UPCALL_READING == SENSOR_UPCALL_READING &&
                    KSIM_NINEDOF_UPCALL_READING == SENSOR_UPCALL_READING &&
                    KSIM_PROXIMITY_UPCALL_READING == SENSOR_UPCALL_READING &&
                    KSIM_SOUND_PRESSURE_UPCALL_READING == SENSOR_UPCALL_READING &&
+                   KSIM_AIR_QUALITY_UPCALL_READING == SENSOR_UPCALL_READING &&
                    KSIM_MOISTURE_UPCALL_READING == SENSOR_UPCALL_READING &&
                    KSIM_RAINFALL_UPCALL_READING == SENSOR_UPCALL_READING,
                "every sensor reports on upcall 0");

@@ -367,6 +367,12 @@ static const struct field sound_pressure_fields[] = {
     U32("value", drivers.sound_pressure_value, 0, 255),
     END,
 };
+static const struct field air_quality_fields[] = {
+    BOOL("enabled", drivers.air_quality),
+    U32("co2", drivers.co2_value, 0, 40000),   /* what CO2 sensors measure up to */
+    U32("tvoc", drivers.tvoc_value, 0, 60000), /* and TVOC ones */
+    END,
+};
 static const struct field moisture_fields[] = {
     BOOL("enabled", drivers.moisture),
     U32("value", drivers.moisture_value, 0, 10000),
@@ -393,6 +399,7 @@ static const struct field drivers_fields[] = {
     OBJ("ninedof", ninedof_fields),
     OBJ("proximity", proximity_fields),
     OBJ("sound_pressure", sound_pressure_fields),
+    OBJ("air_quality", air_quality_fields),
     OBJ("moisture", moisture_fields),
     OBJ("rainfall", rainfall_fields),
     END,
@@ -482,6 +489,9 @@ void board_default(struct board *b)
     b->drivers.proximity_value = 0; /* nothing near */
     b->drivers.sound_pressure = true;
     b->drivers.sound_pressure_value = 40; /* a quiet room, dB */
+    b->drivers.air_quality = true;
+    b->drivers.co2_value = 420; /* fresh outdoor air */
+    b->drivers.tvoc_value = 50;
     b->drivers.moisture = true;
     b->drivers.moisture_value = 2500; /* 25.00 % */
     b->drivers.rainfall = true;

@@ -105,6 +105,9 @@ struct board {
         uint32_t proximity_value;      /* 0 far .. 255 near */
         bool sound_pressure;           /* 0x60006 */
         uint32_t sound_pressure_value; /* decibels */
+        bool air_quality;              /* 0x60007 */
+        uint32_t co2_value;            /* parts per million */
+        uint32_t tvoc_value;           /* parts per billion */
         bool moisture;                 /* 0x6000A */
         uint32_t moisture_value;       /* hundredths of a percent */
         bool rainfall;                 /* 0x6000B */

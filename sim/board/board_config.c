@@ -50,6 +50,8 @@ void sim_board_configs(const struct board *b, struct hal_stub_config *hc, struct
                 [HAL_SENSOR_PROXIMITY] = b->drivers.proximity,
                 [HAL_SENSOR_SOUND_PRESSURE] = b->drivers.sound_pressure,
                 [HAL_SENSOR_MOISTURE] = b->drivers.moisture,
+                [HAL_SENSOR_CO2] = b->drivers.air_quality,
+                [HAL_SENSOR_TVOC] = b->drivers.air_quality,
                 [HAL_SENSOR_RAINFALL] = b->drivers.rainfall,
             },
     };
@@ -61,6 +63,8 @@ void sim_board_configs(const struct board *b, struct hal_stub_config *hc, struct
     v[HAL_SENSOR_PROXIMITY].v[0] = (int32_t)b->drivers.proximity_value;
     v[HAL_SENSOR_SOUND_PRESSURE].v[0] = (int32_t)b->drivers.sound_pressure_value;
     v[HAL_SENSOR_MOISTURE].v[0] = (int32_t)b->drivers.moisture_value;
+    v[HAL_SENSOR_CO2].v[0] = (int32_t)b->drivers.co2_value;
+    v[HAL_SENSOR_TVOC].v[0] = (int32_t)b->drivers.tvoc_value;
     v[HAL_SENSOR_RAINFALL].v[0] = (int32_t)b->drivers.rainfall_value;
     for (unsigned i = 0; i < 3; i++) {
         v[HAL_SENSOR_ACCELEROMETER].v[i] = b->drivers.accelerometer[i];
@@ -93,6 +97,7 @@ void sim_board_configs(const struct board *b, struct hal_stub_config *hc, struct
         .drv_ninedof = b->drivers.ninedof,
         .drv_proximity = b->drivers.proximity,
         .drv_sound_pressure = b->drivers.sound_pressure,
+        .drv_air_quality = b->drivers.air_quality,
         .drv_moisture = b->drivers.moisture,
         .drv_rainfall = b->drivers.rainfall,
         .pressure = b->process.memory_pressure == BOARD_PRESSURE_EVICT ? KERNEL_PRESSURE_EVICT

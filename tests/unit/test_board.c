@@ -584,6 +584,9 @@ Test(board, every_issue_14_sensor_is_on_by_default_with_a_plausible_reading)
     cr_assert_eq(b.drivers.gyroscope[1], 0);
     cr_assert_eq(b.drivers.proximity_value, 0);
     cr_assert_eq(b.drivers.sound_pressure_value, 40);
+    cr_assert(b.drivers.air_quality);
+    cr_assert_eq(b.drivers.co2_value, 420);
+    cr_assert_eq(b.drivers.tvoc_value, 50);
     cr_assert_eq(b.drivers.moisture_value, 2500);
     cr_assert_eq(b.drivers.rainfall_value, 2000);
 }
@@ -594,6 +597,7 @@ Test(board, sensors_take_their_values_or_are_left_out)
                     " \"ninedof\": {\"accelerometer\": {\"x\": -16000, \"z\": 16000},"
                     " \"magnetometer\": {\"y\": 5000}, \"gyroscope\": {\"x\": -5000}},"
                     " \"proximity\": {\"value\": 255}, \"sound_pressure\": {\"value\": 255},"
+                    " \"air_quality\": {\"co2\": 40000, \"tvoc\": 60000},"
                     " \"moisture\": {\"value\": 10000}, \"rainfall\": {\"value\": 10000000}}}");
     cr_assert_eq(b.drivers.ambient_light_value, 200000);
     cr_assert_eq(b.drivers.accelerometer[0], -16000);
@@ -604,15 +608,19 @@ Test(board, sensors_take_their_values_or_are_left_out)
     cr_assert_eq(b.drivers.gyroscope[0], -5000);
     cr_assert_eq(b.drivers.proximity_value, 255);
     cr_assert_eq(b.drivers.sound_pressure_value, 255);
+    cr_assert_eq(b.drivers.co2_value, 40000);
+    cr_assert_eq(b.drivers.tvoc_value, 60000);
     cr_assert_eq(b.drivers.moisture_value, 10000);
     cr_assert_eq(b.drivers.rainfall_value, 10000000);
     assert_round_trip(&b, "sensor values");
     assert_accepted("{\"drivers\": {\"ambient_light\": {\"enabled\": false},"
                     " \"ninedof\": {\"enabled\": false}, \"proximity\": {\"enabled\": false},"
                     " \"sound_pressure\": {\"enabled\": false},"
+                    " \"air_quality\": {\"enabled\": false},"
                     " \"moisture\": {\"enabled\": false}, \"rainfall\": {\"enabled\": false}}}");
     cr_assert(!b.drivers.ambient_light && !b.drivers.ninedof && !b.drivers.proximity &&
-              !b.drivers.sound_pressure && !b.drivers.moisture && !b.drivers.rainfall);
+              !b.drivers.sound_pressure && !b.drivers.air_quality && !b.drivers.moisture &&
+              !b.drivers.rainfall);
     assert_round_trip(&b, "sensors left out");
 }
 
@@ -636,6 +644,10 @@ Test(board, rejects_impossible_readings_of_the_other_sensors)
                    "256 is out of range 0..255");
     assert_refused("{\"drivers\": {\"sound_pressure\": {\"value\": 256}}}",
                    "drivers.sound_pressure.value", "256 is out of range 0..255");
+    assert_refused("{\"drivers\": {\"air_quality\": {\"co2\": 40001}}}", "drivers.air_quality.co2",
+                   "40001 is out of range 0..40000");
+    assert_refused("{\"drivers\": {\"air_quality\": {\"tvoc\": 60001}}}",
+                   "drivers.air_quality.tvoc", "60001 is out of range 0..60000");
     assert_refused("{\"drivers\": {\"moisture\": {\"value\": 10001}}}", "drivers.moisture.value",
                    "10001 is out of range 0..10000");
     assert_refused("{\"drivers\": {\"rainfall\": {\"value\": 10000001}}}", "drivers.rainfall.value",

@@ -193,6 +193,7 @@ static void setup(void)
     cfg.drv_led = cfg.drv_button = cfg.drv_gpio = cfg.drv_rng = cfg.drv_ipc = true;
     cfg.drv_temperature = cfg.drv_humidity = cfg.drv_ambient_light = cfg.drv_ninedof = true;
     cfg.drv_proximity = cfg.drv_sound_pressure = cfg.drv_moisture = cfg.drv_rainfall = true;
+    cfg.drv_air_quality = true;
     fake_board_init_with(&fb, &cfg, FAKE_RAM_SIZE);
     fb.hal.gpio = &io_ops;
     fb.hal.rng = &rng_ops;
@@ -771,10 +772,10 @@ Test(driver, every_driver_installs_in_number_order)
     cfg.drv_led = cfg.drv_button = cfg.drv_gpio = cfg.drv_rng = cfg.drv_ipc = true;
     cfg.drv_app_flash = cfg.drv_temperature = cfg.drv_humidity = cfg.drv_ambient_light = true;
     cfg.drv_ninedof = cfg.drv_proximity = cfg.drv_sound_pressure = cfg.drv_moisture = true;
-    cfg.drv_rainfall = true;
+    cfg.drv_rainfall = cfg.drv_air_quality = true;
     fake_board_fini(&fb);
     fake_board_init_with(&fb, &cfg, FAKE_RAM_SIZE); /* asserts kernel_init succeeds */
-    cr_assert_eq(fb.k.ndrivers, 17, "every driver ksim has");
+    cr_assert_eq(fb.k.ndrivers, 18, "every driver ksim has");
     for (unsigned i = 0; i < fb.k.ndrivers; i++) {
         if (i > 0)
             cr_assert_gt(fb.k.drivers[i]->num, fb.k.drivers[i - 1]->num,
@@ -958,6 +959,7 @@ Test(sensor, command_table)
 #define NINEDOF        KSIM_DRIVER_NINEDOF
 #define PROXIMITY      KSIM_DRIVER_PROXIMITY
 #define SOUND_PRESSURE KSIM_DRIVER_SOUND_PRESSURE
+#define AIR_QUALITY    KSIM_DRIVER_AIR_QUALITY
 #define MOISTURE       KSIM_DRIVER_MOISTURE
 #define RAINFALL       KSIM_DRIVER_RAINFALL
 
@@ -969,6 +971,7 @@ Test(sensor, every_sensor_exists_and_bounds_its_commands)
         {AMBIENT_LIGHT, KSIM_AMBIENT_LIGHT_CMD_COUNT},
         {PROXIMITY, KSIM_PROXIMITY_CMD_COUNT},
         {SOUND_PRESSURE, KSIM_SOUND_PRESSURE_CMD_COUNT},
+        {AIR_QUALITY, KSIM_AIR_QUALITY_CMD_COUNT},
         {MOISTURE, KSIM_MOISTURE_CMD_COUNT},
         {RAINFALL, KSIM_RAINFALL_CMD_COUNT},
         {NINEDOF, KSIM_NINEDOF_CMD_COUNT},
@@ -1165,4 +1168,26 @@ Test(sensor, proximity_thresholds_without_hal_support_are_nosupport)
     expect_fail(KS_ENOSUPPORT);
     cmd(PROXIMITY, KSIM_PROXIMITY_CMD_READ, 0, 0);
     expect_ok(); /* the refused command was not kept */
+}
+
+Test(sensor, air_quality_reads_co2_or_tvoc_one_at_a_time)
+{
+    struct proc *q = proc_n(1);
+    cmd(AIR_QUALITY, KSIM_AIR_QUALITY_CMD_ENVIRONMENT, 2350, 4500);
+    expect_fail(KS_ENOSUPPORT); /* a TODO in Tock's capsule */
+    cmd_as(p, AIR_QUALITY, KSIM_AIR_QUALITY_CMD_READ_CO2, 0, 0);
+    expect_ok();
+    cmd_as(q, AIR_QUALITY, KSIM_AIR_QUALITY_CMD_READ_TVOC, 0, 0);
+    expect_fail(KS_EBUSY); /* the chip does one at a time */
+    cmd_as(q, AIR_QUALITY, KSIM_AIR_QUALITY_CMD_READ_CO2, 0, 0);
+    expect_fail(KS_EBUSY);
+    arrives(HAL_SENSOR_CO2, 420);
+    expect_event(p, 0, AIR_QUALITY, 0, 420, 0, 0);
+    cr_assert_eq(q->upcalls.count, 0);
+    cmd_as(q, AIR_QUALITY, KSIM_AIR_QUALITY_CMD_READ_TVOC, 0, 0);
+    expect_ok();
+    cr_assert_eq(sensors.reads[HAL_SENSOR_TVOC], 1);
+    arrives(HAL_SENSOR_TVOC, 50);
+    expect_event(q, 0, AIR_QUALITY, 0, 50, 0, 0);
+    cr_assert_eq(p->upcalls.count, 1);
 }
