@@ -282,6 +282,11 @@ Test(board, loads_nrf52840dk)
     cr_assert_eq(b.process.stack_size, 8192);
     cr_assert_eq(b.process.heap_size, 16384);
     cr_assert_eq(b.process.grant_size, 4096);
+    cr_assert(b.drivers.temperature, "the part's TEMP peripheral");
+    cr_assert(!b.drivers.humidity && !b.drivers.ambient_light && !b.drivers.ninedof &&
+                  !b.drivers.proximity && !b.drivers.sound_pressure && !b.drivers.air_quality &&
+                  !b.drivers.moisture && !b.drivers.rainfall,
+              "the DK has no other sensor");
     cr_assert_str_eq(b.dir, KSIM_SOURCE_DIR "/boards");
 }
 
