@@ -80,6 +80,9 @@ struct hal_stub {
 
     /* sensors (hal_sensor.c) */
     bool sensor_pending[HAL_SENSOR_KINDS]; /* a reading was started and is not delivered yet */
+    /* read_outside: the pending reading waits until the value leaves [lower, upper] */
+    bool sensor_window[HAL_SENSOR_KINDS];
+    int32_t sensor_lower[HAL_SENSOR_KINDS], sensor_upper[HAL_SENSOR_KINDS];
 };
 
 /* The stub whose process is running; the gate and signal handlers need it. */

@@ -39,7 +39,7 @@ struct hal_stub_config {
     uint64_t rng_seed; /* the random-number source's seed (hal_rng.c) */
     /* The board's sensors (hal_sensor.c): present or not, and the value each reads. */
     bool sensor_present[HAL_SENSOR_KINDS];
-    int32_t sensor_value[HAL_SENSOR_KINDS]; /* units: enum hal_sensor_kind */
+    struct hal_sensor_reading sensor_value[HAL_SENSOR_KINDS]; /* units: enum hal_sensor_kind */
 };
 
 /* NULL with a message in err when the host refuses (alt stack, signals). */
@@ -48,7 +48,8 @@ void hal_stub_destroy(struct hal_stub *s);
 const struct hal *hal_stub_hal(struct hal_stub *s);
 
 /* What sensor kind reads from now on (a reading under way gets it too). */
-void hal_stub_set_sensor(struct hal_stub *s, enum hal_sensor_kind kind, int32_t value);
+void hal_stub_set_sensor(struct hal_stub *s, enum hal_sensor_kind kind,
+                         struct hal_sensor_reading value);
 
 struct hal_mpu_region;
 /* The MPU model's region configuration for block b (for reports); returns the count. */

@@ -29,7 +29,7 @@ struct driver_command {
     struct proc *p;
     unsigned idx;            /* the driver's index: its grant slot, the source of its upcalls */
     struct grant_view grant; /* the caller's grant, entered when the command is in grant_cmds */
-    uint32_t number;         /* 1 .. command_count - 1 */
+    uint32_t number;         /* 1 .. command_count - 1, or one of command_numbers */
     uint32_t arg0, arg1;
 };
 
@@ -37,11 +37,16 @@ struct driver {
     uint32_t num;
     const char *name;
     uint8_t command_count; /* commands 0..command_count-1 exist; at most 32 */
-    uint8_t upcalls;       /* subscribe numbers 0..upcalls-1 */
-    uint8_t allow_ro;      /* Read-Only Allow numbers */
-    uint8_t allow_rw;      /* Read-Write Allow numbers */
-    uint8_t allow_ur;      /* Userspace-Readable Allow numbers */
-    uint16_t data_size;    /* per-process driver state, in the grant */
+    /* Sparse command numbers (ninedof's 1, 100, 200): when set, the driver's
+     * commands are these command_count numbers, ascending from 0, every
+     * other number answers NOSUPPORT, and bit n of the masks below stands
+     * for command_numbers[n]. */
+    const uint16_t *command_numbers;
+    uint8_t upcalls;    /* subscribe numbers 0..upcalls-1 */
+    uint8_t allow_ro;   /* Read-Only Allow numbers */
+    uint8_t allow_rw;   /* Read-Write Allow numbers */
+    uint8_t allow_ur;   /* Userspace-Readable Allow numbers */
+    uint16_t data_size; /* per-process driver state, in the grant */
     /* Commands that run inside the caller's grant: the kernel enters it
      * first (allocating it on first use) and answers NOMEM if it cannot. */
     uint32_t grant_cmds;
@@ -68,7 +73,7 @@ static inline unsigned driver_allow_count(const struct driver *d, enum grant_all
  * Installs d as k's next driver, whose index (grant slot) it returns.
  * Numbers must ascend, so that kernel_driver_index is a binary search:
  * -KS_EINVAL for a number not above the last one's, a full table, or more
- * than 32 commands.
+ * than 32 commands, or a sparse command list that does not ascend from 0.
  */
 int kernel_add_driver(struct kernel *k, const struct driver *d);
 
@@ -86,5 +91,12 @@ extern const struct driver drv_ipc;
 extern const struct driver drv_app_flash;
 extern const struct driver drv_temperature;
 extern const struct driver drv_humidity;
+extern const struct driver drv_ambient_light;
+extern const struct driver drv_ninedof;
+extern const struct driver drv_proximity;
+extern const struct driver drv_sound_pressure;
+extern const struct driver drv_air_quality;
+extern const struct driver drv_moisture;
+extern const struct driver drv_rainfall;
 
 #endif /* KSIM_KERNEL_DRIVER_H */

@@ -216,19 +216,40 @@ struct hal_rng_ops {
 };
 
 /*
- * Environment sensors (drivers 0x60000, 0x60001), split-phase as Tock's
- * sensor HILs: a read starts now, its value arrives later through
- * kernel_sensor_reading. Where the value comes from is the HAL's business.
+ * Sensors (drivers 0x60000 .. 0x6000B), split-phase as Tock's sensor HILs:
+ * a read starts now, its value arrives later through kernel_sensor_reading.
+ * Where the value comes from is the HAL's business. Each kind is one sensor
+ * of the board; a reading carries up to three values (a 9-DOF axis triple).
  */
 enum hal_sensor_kind {
-    HAL_SENSOR_TEMPERATURE = 0, /* hundredths of a degree Celsius */
-    HAL_SENSOR_HUMIDITY = 1,    /* hundredths of a percent of relative humidity */
+    HAL_SENSOR_TEMPERATURE = 0,    /* hundredths of a degree Celsius */
+    HAL_SENSOR_HUMIDITY = 1,       /* hundredths of a percent of relative humidity */
+    HAL_SENSOR_AMBIENT_LIGHT = 2,  /* lux */
+    HAL_SENSOR_ACCELEROMETER = 3,  /* x, y, z in milli-g */
+    HAL_SENSOR_MAGNETOMETER = 4,   /* x, y, z in microtesla */
+    HAL_SENSOR_GYROSCOPE = 5,      /* x, y, z in degrees per second */
+    HAL_SENSOR_PROXIMITY = 6,      /* 0 (nothing near) .. 255 (touching) */
+    HAL_SENSOR_SOUND_PRESSURE = 7, /* decibels, 0 .. 255 */
+    HAL_SENSOR_MOISTURE = 8,       /* hundredths of a percent */
+    HAL_SENSOR_RAINFALL = 9,       /* micrometres of rain */
+    HAL_SENSOR_CO2 = 10,           /* parts per million of carbon dioxide */
+    HAL_SENSOR_TVOC = 11,          /* parts per billion of volatile organic compounds */
 };
-#define HAL_SENSOR_KINDS 2
+#define HAL_SENSOR_KINDS      12
+#define HAL_SENSOR_MAX_VALUES 3
+struct hal_sensor_reading {
+    int32_t v[HAL_SENSOR_MAX_VALUES]; /* kinds with one value use v[0] */
+};
 struct hal_sensor_ops {
     /* Starts one reading of kind. 0, or -KS_EBUSY while one of that kind is
-     * under way, -KS_ENODEVICE for a sensor the board lacks. */
+     * under way, -KS_ENODEVICE for a sensor the board lacks. A read replaces
+     * a read_outside that is still waiting. */
     int (*read)(void *hal, enum hal_sensor_kind kind);
+    /* Starts a reading that completes only once the value is below lower or
+     * above upper (a threshold interrupt, as the proximity HIL's
+     * read_proximity_on_interrupt); a later call sets new thresholds. NULL:
+     * the HAL has no threshold interrupts (the driver answers NOSUPPORT). */
+    int (*read_outside)(void *hal, enum hal_sensor_kind kind, int32_t lower, int32_t upper);
 };
 
 struct hal_chip_ops {
@@ -258,7 +279,8 @@ void kernel_console_read_done(struct kernel *k, size_t received, int status);
 void kernel_button_changed(struct kernel *k, unsigned button, bool pressed);
 /* An input pin changed to level on an edge its interrupt configuration selects. */
 void kernel_gpio_changed(struct kernel *k, unsigned pin, bool high);
-/* A reading hal->sensor->read started has its value (units: enum hal_sensor_kind). */
-void kernel_sensor_reading(struct kernel *k, enum hal_sensor_kind kind, int32_t value);
+/* A reading hal->sensor->read started has its values (units: enum hal_sensor_kind). */
+void kernel_sensor_reading(struct kernel *k, enum hal_sensor_kind kind,
+                           struct hal_sensor_reading value);
 
 #endif /* KSIM_KERNEL_HAL_H */

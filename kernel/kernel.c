@@ -52,6 +52,13 @@ int kernel_init(struct kernel *k, const struct hal *hal, const struct kernel_con
         {cfg->drv_app_flash, &drv_app_flash},
         {cfg->drv_temperature, &drv_temperature},
         {cfg->drv_humidity, &drv_humidity},
+        {cfg->drv_ambient_light, &drv_ambient_light},
+        {cfg->drv_ninedof, &drv_ninedof},
+        {cfg->drv_proximity, &drv_proximity},
+        {cfg->drv_sound_pressure, &drv_sound_pressure},
+        {cfg->drv_air_quality, &drv_air_quality},
+        {cfg->drv_moisture, &drv_moisture},
+        {cfg->drv_rainfall, &drv_rainfall},
     };
     for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
         if (drivers[i].enabled && kernel_add_driver(k, drivers[i].driver) < 0)

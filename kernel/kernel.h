@@ -47,9 +47,11 @@ struct kernel_config {
     bool drv_alarm, drv_console, drv_low_level_debug;
     /* LED, button and GPIO need hal->gpio; RNG needs hal->rng (see hal.h). */
     bool drv_led, drv_button, drv_gpio, drv_rng, drv_ipc;
-    bool drv_app_flash;                 /* writes into an app's own writeable flash regions */
-    bool drv_temperature, drv_humidity; /* need hal->sensor */
-    enum sched_kind sched_kind;         /* 0: round robin */
+    bool drv_app_flash; /* writes into an app's own writeable flash regions */
+    /* The sensors need hal->sensor. */
+    bool drv_temperature, drv_humidity, drv_ambient_light, drv_ninedof, drv_proximity;
+    bool drv_sound_pressure, drv_air_quality, drv_moisture, drv_rainfall;
+    enum sched_kind sched_kind; /* 0: round robin */
     enum kernel_pressure_policy pressure;
 };
 
@@ -110,12 +112,18 @@ struct kernel {
     struct sched sched;
     struct kernel_console console;
     bool sensor_busy[HAL_SENSOR_KINDS]; /* a reading of that kind is under way */
+    struct {
+        bool busy; /* a reading is under way for the process below */
+        int slot;
+        uint32_t id;
+    } ninedof;
+    uint8_t proximity_running; /* enum proximity_running (drivers/proximity.c) */
 
     void (*on_event)(void *ctx, const struct kernel_event *ev);
     void *event_ctx;
     bool trace_syscalls; /* report every system call and upcall (costs a call each) */
-    bool turn_used_up;   /* the last turn costs a timeslice: its call budget ran out, or a restart */
-    int last_run;        /* slot that ran last, for KEV_SWITCH */
+    bool turn_used_up; /* the last turn costs a timeslice: its call budget ran out, or a restart */
+    int last_run;      /* slot that ran last, for KEV_SWITCH */
 };
 
 /*

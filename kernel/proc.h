@@ -15,7 +15,7 @@
 #include "upcall.h"
 
 #define PROC_NAME_MAX  32
-#define KS_MAX_DRIVERS 16
+#define KS_MAX_DRIVERS 24
 
 enum proc_state {
     PROC_FREE = 0,    /* slot unused */

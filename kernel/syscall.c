@@ -249,9 +249,16 @@ static enum syscall_next sys_command(struct sys_ctx *c)
     if (!d)
         return give(c, ret_failure(KS_ENODEVICE));
     /* The table bounds every driver's commands (a number over 32 bits too). */
-    if (num >= d->command_count)
+    uintptr_t pos = num; /* the command's place in the table */
+    if (d->command_numbers) {
+        pos = d->command_count;
+        for (unsigned i = 0; i < d->command_count; i++)
+            if (d->command_numbers[i] == num)
+                pos = i;
+    }
+    if (pos >= d->command_count)
         return give(c, ret_failure(KS_ENOSUPPORT));
-    if (num == 0) /* the existence check */
+    if (pos == 0) /* the existence check */
         return give(c, d->exists_gives_count ? ret_success_u32(d->instances(c->k)) : ret_success());
     struct driver_command cmd = {
         .k = c->k,
@@ -261,7 +268,7 @@ static enum syscall_next sys_command(struct sys_ctx *c)
         .arg0 = c->call->command.arg0,
         .arg1 = c->call->command.arg1,
     };
-    uint32_t bit = DRIVER_CMD(num);
+    uint32_t bit = DRIVER_CMD(pos);
     /* An LED, button or pin the board lacks, before anything changes (as Tock). */
     if ((d->indexed_cmds & bit) && cmd.arg0 >= d->instances(c->k))
         return give(c, ret_failure(KS_EINVAL));

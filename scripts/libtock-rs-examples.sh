@@ -30,7 +30,7 @@ commit=$(git -C "$libtock_rs" rev-parse --short=7 HEAD 2>/dev/null || echo "")
 # How each example is run, and what a board without the driver would do too.
 # name|ksim run options|note
 cases='adc||ADC (0x5): ksim has no such driver
-ambient_light||ambient light (0x60002): no such driver
+ambient_light|--until 4.5|as on a board: reads the ambient light sensor of the board every 2 s
 blink|--until 1.1|as on a board: counts in binary on the LEDs
 buttons|--until 1.2 --press 0@0.5,2@1|as on a board: prints and toggles the LED on each press and release
 console||as on a board
@@ -46,11 +46,11 @@ leds|--until 0.6|as on a board: toggles all LEDs every 250 ms
 low_level_debug||as on a board
 music||buzzer (0x90000): no such driver
 ninedof||needs libm from crates.io: the offline build leaves libtock::ninedof out
-proximity||proximity (0x60005): no such driver
+proximity|--until 4.5|as on a board: reads the proximity sensor of the board every 2 s
 rng|--until 2.5|as on a board: 32 random bytes every 2 s
 rng_async|--until 2.5|as on a board, through a listener
 screen||screen (0x90001): no such driver; its unwrap panics
-sound_pressure||sound pressure (0x60006): no such driver
+sound_pressure|--until 2.5|as on a board: enables the sensor, then reads it every second
 spi_controller_write_read|--until 1|SPI controller (0x20001): no such driver
 temperature|--until 4.5|as on a board: reads the temperature sensor of the board every 2 s
 usb_i2c_mctp|--until 1|turns LED 1 on, then waits for an I2C slave driver ksim lacks'

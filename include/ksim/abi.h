@@ -202,7 +202,7 @@ enum ksim_app_flash {
     KSIM_APP_FLASH_ALLOW_RO_COUNT = 1,
 };
 
-/* Temperature and humidity: split-phase, one reading per command 1. */
+/* Sensors: split-phase, a read command starts a reading and upcall 0 gives it. */
 #define KSIM_DRIVER_TEMPERATURE 0x60000u
 enum ksim_temperature {
     KSIM_TEMPERATURE_CMD_READ = 1, /* a read already under way is joined, as Tock */
@@ -217,6 +217,71 @@ enum ksim_humidity {
     KSIM_HUMIDITY_CMD_COUNT = 2,
     KSIM_HUMIDITY_UPCALL_READING = 0, /* (hundredths of a percent, 0, 0) */
     KSIM_HUMIDITY_UPCALL_COUNT = 1,
+};
+
+#define KSIM_DRIVER_AMBIENT_LIGHT 0x60002u
+enum ksim_ambient_light {
+    KSIM_AMBIENT_LIGHT_CMD_READ = 1, /* a read already under way is joined, as Tock */
+    KSIM_AMBIENT_LIGHT_CMD_COUNT = 2,
+    KSIM_AMBIENT_LIGHT_UPCALL_READING = 0, /* (lux, 0, 0) */
+    KSIM_AMBIENT_LIGHT_UPCALL_COUNT = 1,
+};
+
+/* 9-DOF: one reading at a time for the whole board; others queue, one each. */
+#define KSIM_DRIVER_NINEDOF 0x60004u
+enum ksim_ninedof {
+    KSIM_NINEDOF_CMD_ACCELEROMETER = 1,  /* -> upcall (x, y, z) in milli-g */
+    KSIM_NINEDOF_CMD_MAGNETOMETER = 100, /* -> upcall (x, y, z) in microtesla */
+    KSIM_NINEDOF_CMD_GYROSCOPE = 200,    /* -> upcall (x, y, z) in degrees per second */
+    KSIM_NINEDOF_CMD_COUNT = 201,        /* every other number below it: NOSUPPORT */
+    KSIM_NINEDOF_UPCALL_READING = 0,
+    KSIM_NINEDOF_UPCALL_COUNT = 1,
+};
+
+#define KSIM_DRIVER_PROXIMITY 0x60005u
+enum ksim_proximity {
+    KSIM_PROXIMITY_CMD_READ = 1,         /* Failure BUSY while the caller's read is under way */
+    KSIM_PROXIMITY_CMD_READ_OUTSIDE = 2, /* (lower, upper): when below lower or above upper */
+    KSIM_PROXIMITY_CMD_COUNT = 3,
+    KSIM_PROXIMITY_UPCALL_READING = 0, /* (0 far .. 255 near, 0, 0) */
+    KSIM_PROXIMITY_UPCALL_COUNT = 1,
+};
+
+#define KSIM_DRIVER_SOUND_PRESSURE 0x60006u
+enum ksim_sound_pressure {
+    KSIM_SOUND_PRESSURE_CMD_READ = 1, /* Failure BUSY while any read is under way, as Tock */
+    KSIM_SOUND_PRESSURE_CMD_ENABLE = 2,
+    KSIM_SOUND_PRESSURE_CMD_DISABLE = 3,
+    KSIM_SOUND_PRESSURE_CMD_COUNT = 4,
+    KSIM_SOUND_PRESSURE_UPCALL_READING = 0, /* (decibels, 0, 0) */
+    KSIM_SOUND_PRESSURE_UPCALL_COUNT = 1,
+};
+
+#define KSIM_DRIVER_AIR_QUALITY 0x60007u
+enum ksim_air_quality {
+    KSIM_AIR_QUALITY_CMD_ENVIRONMENT = 1, /* Tock's capsule has it as a TODO: NOSUPPORT */
+    KSIM_AIR_QUALITY_CMD_READ_CO2 = 2,    /* Failure BUSY while any read is under way, as Tock */
+    KSIM_AIR_QUALITY_CMD_READ_TVOC = 3,
+    KSIM_AIR_QUALITY_CMD_COUNT = 4,
+    KSIM_AIR_QUALITY_UPCALL_READING = 0, /* (CO2 in ppm, or TVOC in ppb, 0, 0) */
+    KSIM_AIR_QUALITY_UPCALL_COUNT = 1,
+};
+
+/* Moisture and rainfall report a status first, as Tock's capsules. */
+#define KSIM_DRIVER_MOISTURE 0x6000Au
+enum ksim_moisture {
+    KSIM_MOISTURE_CMD_READ = 1, /* a read already under way is joined, as Tock */
+    KSIM_MOISTURE_CMD_COUNT = 2,
+    KSIM_MOISTURE_UPCALL_READING = 0, /* (0, hundredths of a percent, 0) */
+    KSIM_MOISTURE_UPCALL_COUNT = 1,
+};
+
+#define KSIM_DRIVER_RAINFALL 0x6000Bu
+enum ksim_rainfall {
+    KSIM_RAINFALL_CMD_READ = 1, /* (hours); a read already under way is joined, as Tock */
+    KSIM_RAINFALL_CMD_COUNT = 2,
+    KSIM_RAINFALL_UPCALL_READING = 0, /* (0, micrometres of rain, 0) */
+    KSIM_RAINFALL_UPCALL_COUNT = 1,
 };
 
 #endif /* KSIM_ABI_H */

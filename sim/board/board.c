@@ -333,6 +333,56 @@ static const struct field humidity_fields[] = {
     U32("value", drivers.humidity_value, 0, 10000),
     END,
 };
+static const struct field ambient_light_fields[] = {
+    BOOL("enabled", drivers.ambient_light),
+    U32("value", drivers.ambient_light_value, 0, 200000), /* brighter than full sunlight */
+    END,
+};
+/* 9-DOF axes: 16 g, 5 mT and 5000 degrees/s bound what any such chip reports. */
+#define AXES(name, m, bound)                                                                       \
+    static const struct field name[] = {                                                           \
+        I32("x", m[0], -(bound), bound),                                                           \
+        I32("y", m[1], -(bound), bound),                                                           \
+        I32("z", m[2], -(bound), bound),                                                           \
+        END,                                                                                       \
+    }
+AXES(accelerometer_fields, drivers.accelerometer, 16000);
+AXES(magnetometer_fields, drivers.magnetometer, 5000);
+AXES(gyroscope_fields, drivers.gyroscope, 5000);
+static const struct field ninedof_fields[] = {
+    BOOL("enabled", drivers.ninedof),
+    OBJ("accelerometer", accelerometer_fields),
+    OBJ("magnetometer", magnetometer_fields),
+    OBJ("gyroscope", gyroscope_fields),
+    END,
+};
+/* Tock's proximity and sound pressure capsules report a byte. */
+static const struct field proximity_fields[] = {
+    BOOL("enabled", drivers.proximity),
+    U32("value", drivers.proximity_value, 0, 255),
+    END,
+};
+static const struct field sound_pressure_fields[] = {
+    BOOL("enabled", drivers.sound_pressure),
+    U32("value", drivers.sound_pressure_value, 0, 255),
+    END,
+};
+static const struct field air_quality_fields[] = {
+    BOOL("enabled", drivers.air_quality),
+    U32("co2", drivers.co2_value, 0, 40000),   /* what CO2 sensors measure up to */
+    U32("tvoc", drivers.tvoc_value, 0, 60000), /* and TVOC ones */
+    END,
+};
+static const struct field moisture_fields[] = {
+    BOOL("enabled", drivers.moisture),
+    U32("value", drivers.moisture_value, 0, 10000),
+    END,
+};
+static const struct field rainfall_fields[] = {
+    BOOL("enabled", drivers.rainfall),
+    U32("value", drivers.rainfall_value, 0, 10000000), /* 10 m */
+    END,
+};
 static const struct field drivers_fields[] = {
     OBJ("alarm", alarm_fields),
     OBJ("console", console_fields),
@@ -345,6 +395,13 @@ static const struct field drivers_fields[] = {
     OBJ("app_flash", app_flash_fields),
     OBJ("temperature", temperature_fields),
     OBJ("humidity", humidity_fields),
+    OBJ("ambient_light", ambient_light_fields),
+    OBJ("ninedof", ninedof_fields),
+    OBJ("proximity", proximity_fields),
+    OBJ("sound_pressure", sound_pressure_fields),
+    OBJ("air_quality", air_quality_fields),
+    OBJ("moisture", moisture_fields),
+    OBJ("rainfall", rainfall_fields),
     END,
 };
 
@@ -421,6 +478,24 @@ void board_default(struct board *b)
     b->drivers.temperature_value = 2350; /* 23.50 degrees C */
     b->drivers.humidity = true;
     b->drivers.humidity_value = 4500; /* 45.00 % */
+    b->drivers.ambient_light = true;
+    b->drivers.ambient_light_value = 320; /* an office */
+    /* Lying flat, at rest, in a northern mid-latitude's field. */
+    b->drivers.ninedof = true;
+    memcpy(b->drivers.accelerometer, (int32_t[3]){0, 0, 1000}, sizeof b->drivers.accelerometer);
+    memcpy(b->drivers.magnetometer, (int32_t[3]){20, 0, -43}, sizeof b->drivers.magnetometer);
+    memcpy(b->drivers.gyroscope, (int32_t[3]){0, 0, 0}, sizeof b->drivers.gyroscope);
+    b->drivers.proximity = true;
+    b->drivers.proximity_value = 0; /* nothing near */
+    b->drivers.sound_pressure = true;
+    b->drivers.sound_pressure_value = 40; /* a quiet room, dB */
+    b->drivers.air_quality = true;
+    b->drivers.co2_value = 420; /* fresh outdoor air */
+    b->drivers.tvoc_value = 50;
+    b->drivers.moisture = true;
+    b->drivers.moisture_value = 2500; /* 25.00 % */
+    b->drivers.rainfall = true;
+    b->drivers.rainfall_value = 2000; /* 2 mm in the last hour: light rain */
     b->app_count = 0;
     snprintf(b->dir, sizeof b->dir, "%s", ".");
 }

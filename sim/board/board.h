@@ -89,11 +89,29 @@ struct board {
         bool rng;
         uint32_t rng_seed; /* --seed overrides it */
         bool ipc;
-        bool app_flash;            /* writes into apps' writeable flash regions (0x50000) */
-        bool temperature;          /* 0x60000: off unless the board has the sensor */
-        int32_t temperature_value; /* hundredths of a degree Celsius */
-        bool humidity;             /* 0x60001 */
-        uint32_t humidity_value;   /* hundredths of a percent */
+        bool app_flash; /* writes into apps' writeable flash regions (0x50000) */
+        /* Sensors (issue 14): present or not, and what each reads. */
+        bool temperature;              /* 0x60000 */
+        int32_t temperature_value;     /* hundredths of a degree Celsius */
+        bool humidity;                 /* 0x60001 */
+        uint32_t humidity_value;       /* hundredths of a percent */
+        bool ambient_light;            /* 0x60002 */
+        uint32_t ambient_light_value;  /* lux */
+        bool ninedof;                  /* 0x60004 */
+        int32_t accelerometer[3];      /* x, y, z in milli-g */
+        int32_t magnetometer[3];       /* x, y, z in microtesla */
+        int32_t gyroscope[3];          /* x, y, z in degrees per second */
+        bool proximity;                /* 0x60005 */
+        uint32_t proximity_value;      /* 0 far .. 255 near */
+        bool sound_pressure;           /* 0x60006 */
+        uint32_t sound_pressure_value; /* decibels */
+        bool air_quality;              /* 0x60007 */
+        uint32_t co2_value;            /* parts per million */
+        uint32_t tvoc_value;           /* parts per billion */
+        bool moisture;                 /* 0x6000A */
+        uint32_t moisture_value;       /* hundredths of a percent */
+        bool rainfall;                 /* 0x6000B */
+        uint32_t rainfall_value;       /* micrometres */
     } drivers;
     size_t app_count;
     char apps[BOARD_APPS_MAX][BOARD_PATH_MAX]; /* paths as written in the file */

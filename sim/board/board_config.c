@@ -39,11 +39,38 @@ void sim_board_configs(const struct board *b, struct hal_stub_config *hc, struct
         .button_count = b->drivers.button_count,
         .pin_count = b->drivers.gpio_count,
         .rng_seed = b->drivers.rng_seed,
-        .sensor_present = {[HAL_SENSOR_TEMPERATURE] = b->drivers.temperature,
-                           [HAL_SENSOR_HUMIDITY] = b->drivers.humidity},
-        .sensor_value = {[HAL_SENSOR_TEMPERATURE] = b->drivers.temperature_value,
-                         [HAL_SENSOR_HUMIDITY] = (int32_t)b->drivers.humidity_value},
+        .sensor_present =
+            {
+                [HAL_SENSOR_TEMPERATURE] = b->drivers.temperature,
+                [HAL_SENSOR_HUMIDITY] = b->drivers.humidity,
+                [HAL_SENSOR_AMBIENT_LIGHT] = b->drivers.ambient_light,
+                [HAL_SENSOR_ACCELEROMETER] = b->drivers.ninedof,
+                [HAL_SENSOR_MAGNETOMETER] = b->drivers.ninedof,
+                [HAL_SENSOR_GYROSCOPE] = b->drivers.ninedof,
+                [HAL_SENSOR_PROXIMITY] = b->drivers.proximity,
+                [HAL_SENSOR_SOUND_PRESSURE] = b->drivers.sound_pressure,
+                [HAL_SENSOR_MOISTURE] = b->drivers.moisture,
+                [HAL_SENSOR_CO2] = b->drivers.air_quality,
+                [HAL_SENSOR_TVOC] = b->drivers.air_quality,
+                [HAL_SENSOR_RAINFALL] = b->drivers.rainfall,
+            },
     };
+    /* What each sensor reads: one value, or a 9-DOF axis triple. */
+    struct hal_sensor_reading *v = hc->sensor_value;
+    v[HAL_SENSOR_TEMPERATURE].v[0] = b->drivers.temperature_value;
+    v[HAL_SENSOR_HUMIDITY].v[0] = (int32_t)b->drivers.humidity_value;
+    v[HAL_SENSOR_AMBIENT_LIGHT].v[0] = (int32_t)b->drivers.ambient_light_value;
+    v[HAL_SENSOR_PROXIMITY].v[0] = (int32_t)b->drivers.proximity_value;
+    v[HAL_SENSOR_SOUND_PRESSURE].v[0] = (int32_t)b->drivers.sound_pressure_value;
+    v[HAL_SENSOR_MOISTURE].v[0] = (int32_t)b->drivers.moisture_value;
+    v[HAL_SENSOR_CO2].v[0] = (int32_t)b->drivers.co2_value;
+    v[HAL_SENSOR_TVOC].v[0] = (int32_t)b->drivers.tvoc_value;
+    v[HAL_SENSOR_RAINFALL].v[0] = (int32_t)b->drivers.rainfall_value;
+    for (unsigned i = 0; i < 3; i++) {
+        v[HAL_SENSOR_ACCELEROMETER].v[i] = b->drivers.accelerometer[i];
+        v[HAL_SENSOR_MAGNETOMETER].v[i] = b->drivers.magnetometer[i];
+        v[HAL_SENSOR_GYROSCOPE].v[i] = b->drivers.gyroscope[i];
+    }
     *kc = (struct kernel_config){
         .stack_size = b->process.stack_size,
         .heap_size = b->process.heap_size,
@@ -66,6 +93,13 @@ void sim_board_configs(const struct board *b, struct hal_stub_config *hc, struct
         .drv_app_flash = b->drivers.app_flash,
         .drv_temperature = b->drivers.temperature,
         .drv_humidity = b->drivers.humidity,
+        .drv_ambient_light = b->drivers.ambient_light,
+        .drv_ninedof = b->drivers.ninedof,
+        .drv_proximity = b->drivers.proximity,
+        .drv_sound_pressure = b->drivers.sound_pressure,
+        .drv_air_quality = b->drivers.air_quality,
+        .drv_moisture = b->drivers.moisture,
+        .drv_rainfall = b->drivers.rainfall,
         .pressure = b->process.memory_pressure == BOARD_PRESSURE_EVICT ? KERNEL_PRESSURE_EVICT
                                                                        : KERNEL_PRESSURE_REFUSE,
         .sched_kind =

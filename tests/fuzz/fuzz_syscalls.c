@@ -689,8 +689,7 @@ static void setup(void)
 {
     char err[BOARD_ERR_MAX];
     board_default(&fz.board);
-    /* The default board has no sensors: the harness gives it both, to reach their drivers. */
-    fz.board.drivers.temperature = fz.board.drivers.humidity = true;
+    /* The default board has every sensor (issue 14); the harness reaches their drivers. */
     const struct board *b = &fz.board;
     fz.page = (uintptr_t)sysconf(_SC_PAGESIZE);
     fz.trace = getenv("KSIM_FUZZ_TRACE") != NULL;
@@ -1270,21 +1269,29 @@ static uintptr_t hinted(enum hint h, unsigned i, const uintptr_t *prev)
     uintptr_t entry = b->image_start + (uintptr_t)p->image.entry_off;
     uintptr_t a = prev ? prev[2] : 0; /* H_LEN: the address just decoded */
     uintptr_t brk = b->brk;
+    unsigned wide = i & 31; /* drivers and numbers: bit 4 too (it also picks value()'s modifier) */
     i &= 15;
     switch (h) {
-    case H_DRIVER: { /* the board's drivers, a missing one, high bits over a real number */
-        static const uintptr_t t[16] = {
+    case H_DRIVER: { /* the board's drivers, missing ones, high bits over a real number */
+        static const uintptr_t t[32] = {
             0, 1, 8, KSIM_DRIVER_TEMPERATURE, KSIM_DRIVER_HUMIDITY, 2, 3, 4, KSIM_DRIVER_RNG,
             KSIM_DRIVER_IPC, 9,
             (uintptr_t)0x100000000ull, (uintptr_t)0x100000001ull, (uintptr_t)0x100000008ull,
-            UINTPTR_MAX, 0xffffffffu};
-        return t[i];
+            UINTPTR_MAX, 0xffffffffu,
+            KSIM_DRIVER_AMBIENT_LIGHT, KSIM_DRIVER_NINEDOF, KSIM_DRIVER_PROXIMITY,
+            KSIM_DRIVER_SOUND_PRESSURE, KSIM_DRIVER_MOISTURE, KSIM_DRIVER_RAINFALL,
+            KSIM_DRIVER_APP_FLASH, 0x60003, KSIM_DRIVER_AIR_QUALITY, KSIM_DRIVER_NINEDOF, KSIM_DRIVER_PROXIMITY,
+            KSIM_DRIVER_AMBIENT_LIGHT, KSIM_DRIVER_SOUND_PRESSURE, KSIM_DRIVER_TEMPERATURE,
+            (uintptr_t)0x100060004ull, KSIM_DRIVER_RAINFALL};
+        return t[wide];
     }
-    case H_NUM: { /* subscribe, allow and command numbers (GPIO's go to 10; IPC has 64) */
-        static const uintptr_t t[16] = {
+    case H_NUM: { /* subscribe, allow and command numbers (GPIO's go to 10; IPC has 64;
+                   * ninedof's commands are 1, 100 and 200) */
+        static const uintptr_t t[32] = {
             0, 1, 2, 3, 63, 64, 8, 9, 4, 5, 6, 7, 10, 0xffffffffu,
-            (uintptr_t)0x100000000ull, (uintptr_t)0x100000001ull};
-        return t[i];
+            (uintptr_t)0x100000000ull, (uintptr_t)0x100000001ull,
+            100, 200, 99, 101, 199, 201, 1, 2, 3, 0, 1, 255, 256, 175, (uintptr_t)0x100000064ull, 1};
+        return t[wide];
     }
     case H_FN: { /* upcall pointers in, at the edges of and outside the image */
         const uintptr_t t[16] = {

@@ -452,6 +452,146 @@ Test(libtock_c, sensor_examples_read_what_the_board_file_sets)
     free(board);
 }
 
+/* libtock-c's sensors example samples every sensor of issue 14 the default board has,
+ * and reads what a board file sets instead; a sensor left out is not sampled. */
+Test(libtock_c, sensors_example_samples_every_sensor_of_the_board)
+{
+    char *elf = build_example(dir, "sensors_all", "sensors");
+    struct ksim_result r = RUN("run", "--until", "1.5", elf);
+    cr_assert_eq(r.status, 0, "stdout: %s stderr: %s", r.out, r.err);
+    cr_assert(
+        in_order(r.out, "Sampling Ambient Light sensor.", "Sampling Temperature sensor.",
+                 "Sampling Humidity sensor.", "Sampling Accelerometer.", "Sampling Magnetometer.",
+                 "Sampling Gyroscope.", "Sampling Proximity sensor.",
+                 "Sampling Sound Pressure sensor.", "Sampling Moisture sensor.",
+                 "Sampling Rainfall sensor.", "Amb. Light: Light Intensity: 320\n",
+                 "Temperature:                 23 deg C\n", "Humidity:                    45%\n",
+                 "Acceleration: X: 0 Y: 0 Z: 1000\n", "Magnetometer: X: 20 Y: 0 Z: -43\n",
+                 "Gyro:         X: 0 Y: 0 Z: 0\n", "Proximity:                   0\n",
+                 "Sound Pressure:              40\n", "Moisture:                    25%\n",
+                 "Rainfall:                    2mm\n", NULL),
+        "stdout: %s", r.out);
+    ksim_result_free(&r);
+
+    write_text(dir, "sensors_set.json",
+               "{\"drivers\": {\"ambient_light\": {\"value\": 15000},"
+               " \"ninedof\": {\"accelerometer\": {\"x\": -12, \"y\": 707, \"z\": 707},"
+               " \"magnetometer\": {\"x\": 1, \"y\": 2, \"z\": 3},"
+               " \"gyroscope\": {\"x\": -90, \"y\": 0, \"z\": 45}},"
+               " \"proximity\": {\"value\": 255}, \"sound_pressure\": {\"value\": 85},"
+               " \"moisture\": {\"value\": 6789}, \"rainfall\": {\"value\": 12500}}}");
+    char *board = path_in(dir, "sensors_set.json");
+    r = RUN("run", "--board", board, "--until", "1.5", elf);
+    free(board);
+    cr_assert_eq(r.status, 0, "stdout: %s stderr: %s", r.out, r.err);
+    cr_assert(in_order(r.out, "Amb. Light: Light Intensity: 15000\n",
+                       "Acceleration: X: -12 Y: 707 Z: 707\n", "Magnetometer: X: 1 Y: 2 Z: 3\n",
+                       "Gyro:         X: -90 Y: 0 Z: 45\n", "Proximity:                   255\n",
+                       "Sound Pressure:              85\n", "Moisture:                    67%\n",
+                       "Rainfall:                    12mm\n", NULL),
+              "stdout: %s", r.out);
+    ksim_result_free(&r);
+
+    write_text(dir, "sensors_out.json",
+               "{\"drivers\": {\"ninedof\": {\"enabled\": false},"
+               " \"sound_pressure\": {\"enabled\": false}, \"rainfall\": {\"enabled\": false}}}");
+    board = path_in(dir, "sensors_out.json");
+    r = RUN("run", "--board", board, "--until", "1.5", elf);
+    free(board);
+    cr_assert_eq(r.status, 0, "stdout: %s stderr: %s", r.out, r.err);
+    cr_assert(in_order(r.out, "Sampling Ambient Light sensor.", "Sampling Proximity sensor.",
+                       "Sampling Moisture sensor.", "Amb. Light", "Moisture:", NULL),
+              "stdout: %s", r.out);
+    const char *gone[] = {"Accelerometer", "Magnetometer", "Gyro", "Sound Pressure", "Rainfall"};
+    for (size_t i = 0; i < sizeof(gone) / sizeof(gone[0]); i++)
+        cr_assert(strstr(r.out, gone[i]) == NULL, "%s sampled: %s", gone[i], r.out);
+    ksim_result_free(&r);
+    free(elf);
+}
+
+/* tests/ambient_light reads the lux every second, or says the board has no sensor. */
+Test(libtock_c, ambient_light_test_reads_the_board_lux)
+{
+    char *elf = build_example(dir, "tests_ambient_light", "tests/ambient_light");
+    struct ksim_result r = RUN("run", "--until", "2.5", elf);
+    cr_assert_eq(r.status, 0, "stdout: %s stderr: %s", r.out, r.err);
+    cr_assert_str_eq(r.out, "[Ambient Light] Test\n"
+                            "\tValue(320 lux) [0x140]\n\n\tValue(320 lux) [0x140]\n\n"
+                            "\tValue(320 lux) [0x140]\n\n");
+    ksim_result_free(&r);
+    write_text(dir, "nolight.json", "{\"drivers\": {\"ambient_light\": {\"enabled\": false}}}");
+    char *board = path_in(dir, "nolight.json");
+    r = RUN("run", "--board", board, "--until", "0.5", elf);
+    free(board);
+    cr_assert(strstr(r.out, "ERROR: No ambient light sensor on this board.\n") != NULL,
+              "stdout: %s", r.out);
+    ksim_result_free(&r);
+    free(elf);
+}
+
+/* tests/proximity waits for something nearer than 175, then blinks the LEDs
+ * faster the nearer it is: 1000 ms / (200 + 1) per LED, 4 ms. */
+Test(libtock_c, proximity_test_waits_for_a_near_object_then_blinks)
+{
+    char *elf = build_example(dir, "tests_proximity", "tests/proximity");
+    write_text(dir, "near.json", "{\"drivers\": {\"proximity\": {\"value\": 200}}}");
+    char *board = path_in(dir, "near.json");
+    struct ksim_result r = RUN("run", "--board", board, "--until", "0.1", elf);
+    free(board);
+    cr_assert_eq(r.status, 0, "stdout: %s stderr: %s", r.out, r.err);
+    cr_assert_str_eq(r.out, "[TEST] Proximity Sensor\nNumber of LEDs on the board: 4\n");
+    cr_assert(in_order(r.err, "[0.000000] led 0 on", "[0.004000] led 0 off", "[0.004000] led 1 on",
+                       "[0.016000] led 3 off", "[0.016000] led 0 on", NULL),
+              "stderr: %s", r.err);
+    ksim_result_free(&r);
+    /* Nothing near on the default board: the threshold wait goes on, as on a board. */
+    r = RUN("run", "--until", "0.5", elf);
+    cr_assert_eq(r.status, 0, "stdout: %s stderr: %s", r.out, r.err);
+    cr_assert_str_eq(r.out, "[TEST] Proximity Sensor\nNumber of LEDs on the board: 4\n");
+    cr_assert(strstr(r.err, "led 0 on") == NULL, "stderr: %s", r.err);
+    ksim_result_free(&r);
+    write_text(dir, "noprox.json", "{\"drivers\": {\"proximity\": {\"enabled\": false}}}");
+    board = path_in(dir, "noprox.json");
+    r = RUN("run", "--board", board, elf);
+    free(board);
+    cr_assert_eq(r.status, 1, "main returns -1: stdout: %s stderr: %s", r.out, r.err);
+    cr_assert_str_eq(r.out, "[TEST] Proximity Sensor\nProximity sensor does not exist\n");
+    ksim_result_free(&r);
+    free(elf);
+}
+
+/* find_north and accel-leds poll the 9-DOF sensor without ever sleeping, so
+ * they run on the real clock (a polling loop holds virtual time still). */
+Test(libtock_c, ninedof_examples_follow_the_board_axes)
+{
+    char *elf = build_example(dir, "find_north", "find_north");
+    write_text(dir, "north.json",
+               "{\"drivers\": {\"ninedof\": {\"magnetometer\": {\"x\": 0, \"y\": 20, \"z\": 0}}}}");
+    char *board = path_in(dir, "north.json");
+    struct ksim_result r = RUN("run", "--board", board, "--clock", "real", "--until", "0.05", elf);
+    free(board);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert(strncmp(r.out, "x: 0, y: 20, z: 0\nx: 0, y: 20, z: 0\n", 36) == 0, "stdout: %.200s",
+              r.out);
+    cr_assert(strstr(r.err, "led 1 on") != NULL, "pointing north lights LED 1: %s", r.err);
+    ksim_result_free(&r);
+    free(elf);
+
+    elf = build_example(dir, "accel_leds", "accel-leds");
+    write_text(dir, "tilted.json",
+               "{\"drivers\": {\"ninedof\": {\"accelerometer\": {\"x\": -900, \"y\": 100, \"z\": "
+               "300}}}}");
+    board = path_in(dir, "tilted.json");
+    r = RUN("run", "--board", board, "--clock", "real", "--until", "0.05", elf);
+    free(board);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert_str_eq(r.out, "[App] Accelerometer -> LEDs\n");
+    cr_assert(strstr(r.err, "led 0 on") != NULL, "x is largest: %s", r.err);
+    cr_assert(strstr(r.err, "led 2 on") == NULL, "stderr: %s", r.err);
+    ksim_result_free(&r);
+    free(elf);
+}
+
 /* Arrays, not pointers: Criterion copies parameters into a re-executed worker. */
 struct example_case {
     char dir[48];     /* under examples/ */

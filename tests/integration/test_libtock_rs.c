@@ -238,6 +238,34 @@ Test(libtock_rs, temperature_reads_the_board_sensor_and_adc_reports_a_missing_dr
     free(elf);
 }
 
+/* The default board's ambient light, proximity and sound pressure sensors (issue 14). */
+Test(libtock_rs, light_proximity_and_sound_examples_read_the_board_sensors)
+{
+    char *elf = build_example("ambient_light");
+    struct ksim_result r = RUN("run", "--until", "4.5", elf);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert_str_eq(r.out, "Light intensity: 320 lux\n\nLight intensity: 320 lux\n\n"
+                            "Light intensity: 320 lux\n\n");
+    ksim_result_free(&r);
+    free(elf);
+
+    elf = build_example("proximity");
+    r = RUN("run", "--until", "4.5", elf);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert_str_eq(r.out, "proximity driver available\n"
+                            "Proximity: 0\n\nProximity: 0\n\nProximity: 0\n\n");
+    ksim_result_free(&r);
+    free(elf);
+
+    elf = build_example("sound_pressure");
+    r = RUN("run", "--until", "2.5", elf);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert_str_eq(r.out, "Sound pressure driver found\nSound pressure driver enabled\n"
+                            "Sound Pressure: 40\n\nSound Pressure: 40\n\nSound Pressure: 40\n\n");
+    ksim_result_free(&r);
+    free(elf);
+}
+
 /*
  * Panics end the process through Exit with FAIL (1), as libtock-rs's handlers
  * do: the debug build's handler prints the message first; both raise the

@@ -282,6 +282,11 @@ Test(board, loads_nrf52840dk)
     cr_assert_eq(b.process.stack_size, 8192);
     cr_assert_eq(b.process.heap_size, 16384);
     cr_assert_eq(b.process.grant_size, 4096);
+    cr_assert(b.drivers.temperature, "the part's TEMP peripheral");
+    cr_assert(!b.drivers.humidity && !b.drivers.ambient_light && !b.drivers.ninedof &&
+                  !b.drivers.proximity && !b.drivers.sound_pressure && !b.drivers.air_quality &&
+                  !b.drivers.moisture && !b.drivers.rainfall,
+              "the DK has no other sensor");
     cr_assert_str_eq(b.dir, KSIM_SOURCE_DIR "/boards");
 }
 
@@ -569,6 +574,91 @@ Test(board, rejects_impossible_sensor_values)
                    "drivers.temperature.value", "integer");
     assert_refused("{\"drivers\": {\"humidity\": {\"value\": 10001}}}", "drivers.humidity.value",
                    "10001 is out of range 0..10000");
+}
+
+Test(board, every_issue_14_sensor_is_on_by_default_with_a_plausible_reading)
+{
+    assert_accepted("{}");
+    cr_assert(b.drivers.ambient_light && b.drivers.ninedof && b.drivers.proximity &&
+              b.drivers.sound_pressure && b.drivers.moisture && b.drivers.rainfall);
+    cr_assert_eq(b.drivers.ambient_light_value, 320);
+    cr_assert_eq(b.drivers.accelerometer[0], 0);
+    cr_assert_eq(b.drivers.accelerometer[2], 1000, "lying flat: 1 g on z");
+    cr_assert_eq(b.drivers.magnetometer[0], 20);
+    cr_assert_eq(b.drivers.magnetometer[2], -43);
+    cr_assert_eq(b.drivers.gyroscope[1], 0);
+    cr_assert_eq(b.drivers.proximity_value, 0);
+    cr_assert_eq(b.drivers.sound_pressure_value, 40);
+    cr_assert(b.drivers.air_quality);
+    cr_assert_eq(b.drivers.co2_value, 420);
+    cr_assert_eq(b.drivers.tvoc_value, 50);
+    cr_assert_eq(b.drivers.moisture_value, 2500);
+    cr_assert_eq(b.drivers.rainfall_value, 2000);
+}
+
+Test(board, sensors_take_their_values_or_are_left_out)
+{
+    assert_accepted("{\"drivers\": {\"ambient_light\": {\"value\": 200000},"
+                    " \"ninedof\": {\"accelerometer\": {\"x\": -16000, \"z\": 16000},"
+                    " \"magnetometer\": {\"y\": 5000}, \"gyroscope\": {\"x\": -5000}},"
+                    " \"proximity\": {\"value\": 255}, \"sound_pressure\": {\"value\": 255},"
+                    " \"air_quality\": {\"co2\": 40000, \"tvoc\": 60000},"
+                    " \"moisture\": {\"value\": 10000}, \"rainfall\": {\"value\": 10000000}}}");
+    cr_assert_eq(b.drivers.ambient_light_value, 200000);
+    cr_assert_eq(b.drivers.accelerometer[0], -16000);
+    cr_assert_eq(b.drivers.accelerometer[1], 0, "an axis left out keeps its default");
+    cr_assert_eq(b.drivers.accelerometer[2], 16000);
+    cr_assert_eq(b.drivers.magnetometer[0], 20);
+    cr_assert_eq(b.drivers.magnetometer[1], 5000);
+    cr_assert_eq(b.drivers.gyroscope[0], -5000);
+    cr_assert_eq(b.drivers.proximity_value, 255);
+    cr_assert_eq(b.drivers.sound_pressure_value, 255);
+    cr_assert_eq(b.drivers.co2_value, 40000);
+    cr_assert_eq(b.drivers.tvoc_value, 60000);
+    cr_assert_eq(b.drivers.moisture_value, 10000);
+    cr_assert_eq(b.drivers.rainfall_value, 10000000);
+    assert_round_trip(&b, "sensor values");
+    assert_accepted("{\"drivers\": {\"ambient_light\": {\"enabled\": false},"
+                    " \"ninedof\": {\"enabled\": false}, \"proximity\": {\"enabled\": false},"
+                    " \"sound_pressure\": {\"enabled\": false},"
+                    " \"air_quality\": {\"enabled\": false},"
+                    " \"moisture\": {\"enabled\": false}, \"rainfall\": {\"enabled\": false}}}");
+    cr_assert(!b.drivers.ambient_light && !b.drivers.ninedof && !b.drivers.proximity &&
+              !b.drivers.sound_pressure && !b.drivers.air_quality && !b.drivers.moisture &&
+              !b.drivers.rainfall);
+    assert_round_trip(&b, "sensors left out");
+}
+
+Test(board, rejects_impossible_readings_of_the_other_sensors)
+{
+    assert_refused("{\"drivers\": {\"ambient_light\": {\"value\": -1}}}",
+                   "drivers.ambient_light.value", "expected a non-negative integer, got -1");
+    assert_refused("{\"drivers\": {\"ambient_light\": {\"value\": 200001}}}",
+                   "drivers.ambient_light.value", "out of range");
+    assert_refused("{\"drivers\": {\"ninedof\": {\"accelerometer\": {\"z\": 16001}}}}",
+                   "drivers.ninedof.accelerometer.z", "16001 is out of range -16000..16000");
+    assert_refused("{\"drivers\": {\"ninedof\": {\"magnetometer\": {\"x\": -5001}}}}",
+                   "drivers.ninedof.magnetometer.x", "-5001 is out of range -5000..5000");
+    assert_refused("{\"drivers\": {\"ninedof\": {\"gyroscope\": {\"y\": 0.5}}}}",
+                   "drivers.ninedof.gyroscope.y", "expected an integer, got 0.5");
+    assert_refused("{\"drivers\": {\"ninedof\": {\"gyroscope\": [0, 0, 0]}}}",
+                   "drivers.ninedof.gyroscope", "object");
+    assert_refused("{\"drivers\": {\"ninedof\": {\"accelerometer\": {\"w\": 1}}}}",
+                   "drivers.ninedof.accelerometer.w", "unknown");
+    assert_refused("{\"drivers\": {\"proximity\": {\"value\": 256}}}", "drivers.proximity.value",
+                   "256 is out of range 0..255");
+    assert_refused("{\"drivers\": {\"sound_pressure\": {\"value\": 256}}}",
+                   "drivers.sound_pressure.value", "256 is out of range 0..255");
+    assert_refused("{\"drivers\": {\"air_quality\": {\"co2\": 40001}}}", "drivers.air_quality.co2",
+                   "40001 is out of range 0..40000");
+    assert_refused("{\"drivers\": {\"air_quality\": {\"tvoc\": 60001}}}",
+                   "drivers.air_quality.tvoc", "60001 is out of range 0..60000");
+    assert_refused("{\"drivers\": {\"moisture\": {\"value\": 10001}}}", "drivers.moisture.value",
+                   "10001 is out of range 0..10000");
+    assert_refused("{\"drivers\": {\"rainfall\": {\"value\": 10000001}}}", "drivers.rainfall.value",
+                   "out of range 0..10000000");
+    assert_refused("{\"drivers\": {\"rainfall\": {\"enabled\": 1}}}", "drivers.rainfall.enabled",
+                   "expected true or false, got a number");
 }
 
 /* ---- refusals: memory map ---- */

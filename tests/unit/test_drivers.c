@@ -140,7 +140,21 @@ static int sensor_read(void *hal, enum hal_sensor_kind kind)
     return 0;
 }
 
-static const struct hal_sensor_ops sensor_ops = {.read = sensor_read};
+/* A threshold reading: counted as a read, its thresholds kept. */
+static int32_t sensor_lower, sensor_upper;
+static int sensor_read_outside(void *hal, enum hal_sensor_kind kind, int32_t lower, int32_t upper)
+{
+    sensor_lower = lower;
+    sensor_upper = upper;
+    return sensor_read(hal, kind);
+}
+
+static const struct hal_sensor_ops sensor_ops = {.read = sensor_read,
+                                                 .read_outside = sensor_read_outside};
+
+/* A reading arrives: one value, or three. */
+#define READING(...)       ((struct hal_sensor_reading){{__VA_ARGS__}})
+#define arrives(kind, ...) kernel_sensor_reading(&fb.k, (kind), READING(__VA_ARGS__))
 
 /* --- Board, processes, calls --- */
 
@@ -177,7 +191,9 @@ static void setup(void)
     memset(&sensors, 0, sizeof(sensors));
     struct kernel_config cfg = fake_config();
     cfg.drv_led = cfg.drv_button = cfg.drv_gpio = cfg.drv_rng = cfg.drv_ipc = true;
-    cfg.drv_temperature = cfg.drv_humidity = true;
+    cfg.drv_temperature = cfg.drv_humidity = cfg.drv_ambient_light = cfg.drv_ninedof = true;
+    cfg.drv_proximity = cfg.drv_sound_pressure = cfg.drv_moisture = cfg.drv_rainfall = true;
+    cfg.drv_air_quality = true;
     fake_board_init_with(&fb, &cfg, FAKE_RAM_SIZE);
     fb.hal.gpio = &io_ops;
     fb.hal.rng = &rng_ops;
@@ -754,10 +770,12 @@ Test(driver, every_driver_installs_in_number_order)
 {
     struct kernel_config cfg = fake_config();
     cfg.drv_led = cfg.drv_button = cfg.drv_gpio = cfg.drv_rng = cfg.drv_ipc = true;
-    cfg.drv_app_flash = cfg.drv_temperature = cfg.drv_humidity = true;
+    cfg.drv_app_flash = cfg.drv_temperature = cfg.drv_humidity = cfg.drv_ambient_light = true;
+    cfg.drv_ninedof = cfg.drv_proximity = cfg.drv_sound_pressure = cfg.drv_moisture = true;
+    cfg.drv_rainfall = cfg.drv_air_quality = true;
     fake_board_fini(&fb);
     fake_board_init_with(&fb, &cfg, FAKE_RAM_SIZE); /* asserts kernel_init succeeds */
-    cr_assert_eq(fb.k.ndrivers, 11, "every driver ksim has");
+    cr_assert_eq(fb.k.ndrivers, 18, "every driver ksim has");
     for (unsigned i = 0; i < fb.k.ndrivers; i++) {
         if (i > 0)
             cr_assert_gt(fb.k.drivers[i]->num, fb.k.drivers[i - 1]->num,
@@ -765,7 +783,7 @@ Test(driver, every_driver_installs_in_number_order)
         cr_assert_eq(kernel_driver_index(&fb.k, fb.k.drivers[i]->num), (int)i);
     }
     const uint32_t missing[] = {0x5,     0x7,     0x9,     0xffff,  0x10001,
-                                0x40000, 0x40002, 0x50001, 0x60002, UINT32_MAX};
+                                0x40000, 0x40002, 0x50001, 0x60003, UINT32_MAX};
     for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++)
         cr_assert_eq(kernel_driver_index(&fb.k, missing[i]), -1, "0x%x found", missing[i]);
 }
@@ -774,8 +792,26 @@ Test(driver, add_keeps_numbers_ascending)
 {
     unsigned n = fb.k.ndrivers;
     cr_assert_eq(kernel_add_driver(&fb.k, &drv_alarm), -KS_EINVAL, "a number below the last");
-    cr_assert_eq(kernel_add_driver(&fb.k, &drv_humidity), -KS_EINVAL, "the last number again");
+    cr_assert_eq(kernel_add_driver(&fb.k, &drv_rainfall), -KS_EINVAL, "the last number again");
     cr_assert_eq(fb.k.ndrivers, n, "a refused driver is not installed");
+}
+
+Test(driver, a_sparse_command_list_must_ascend_from_0)
+{
+    static const uint16_t unsorted[] = {0, 5, 3}, no_zero[] = {1, 2};
+    struct driver d = drv_ninedof;
+    d.num = 0x7fffffff; /* above every installed number */
+    d.command_numbers = unsorted;
+    d.command_count = 3;
+    cr_assert_eq(kernel_add_driver(&fb.k, &d), -KS_EINVAL, "numbers out of order");
+    d.command_numbers = no_zero;
+    d.command_count = 2;
+    cr_assert_eq(kernel_add_driver(&fb.k, &d), -KS_EINVAL, "no existence check");
+    d.command_count = 0;
+    cr_assert_eq(kernel_add_driver(&fb.k, &d), -KS_EINVAL, "an empty list");
+    d = drv_ninedof;
+    d.num = 0x7fffffff;
+    cr_assert_geq(kernel_add_driver(&fb.k, &d), 0, "ninedof's own list");
 }
 
 Test(driver, table_answers_command_0_and_out_of_range_numbers)
@@ -830,7 +866,7 @@ Test(driver, grant_failure_is_nomem_once_for_every_driver)
     cr_assert_eq(q->grant_top, q->block.end);
 }
 
-/* --- Temperature and humidity (kernel/drivers/sensor.c) --- */
+/* --- Sensors (kernel/drivers/sensor.c and one file per capsule) --- */
 
 TestSuite(sensor, .init = setup, .fini = teardown);
 
@@ -844,10 +880,10 @@ Test(sensor, temperature_read_delivers_the_value_to_upcall_0)
     expect_ok();
     cr_assert_eq(sensors.reads[HAL_SENSOR_TEMPERATURE], 1);
     cr_assert_eq(p->upcalls.count, 0, "split-phase: nothing before the value arrives");
-    kernel_sensor_reading(&fb.k, HAL_SENSOR_TEMPERATURE, -1250);
+    arrives(HAL_SENSOR_TEMPERATURE, -1250);
     expect_event(p, 0, TEMPERATURE, 0, (uint32_t)-1250, 0, 0);
     /* One value per read: another reading (someone else's) reaches no one. */
-    kernel_sensor_reading(&fb.k, HAL_SENSOR_TEMPERATURE, 99);
+    arrives(HAL_SENSOR_TEMPERATURE, 99);
     cr_assert_eq(p->upcalls.count, 1);
 }
 
@@ -859,7 +895,7 @@ Test(sensor, temperature_read_while_one_is_under_way_joins_it)
     cmd_as(q, TEMPERATURE, KSIM_TEMPERATURE_CMD_READ, 0, 0);
     expect_ok(); /* Tock: success, and the upcall comes with the reading under way */
     cr_assert_eq(sensors.reads[HAL_SENSOR_TEMPERATURE], 1, "one reading for both");
-    kernel_sensor_reading(&fb.k, HAL_SENSOR_TEMPERATURE, 2350);
+    arrives(HAL_SENSOR_TEMPERATURE, 2350);
     expect_event(p, 0, TEMPERATURE, 0, 2350, 0, 0);
     expect_event(q, 0, TEMPERATURE, 0, 2350, 0, 0);
 }
@@ -873,7 +909,7 @@ Test(sensor, humidity_read_while_one_is_under_way_is_busy)
     expect_fail(KS_EBUSY);
     cmd_as(p, HUMIDITY, KSIM_HUMIDITY_CMD_READ, 0, 0);
     expect_fail(KS_EBUSY);
-    kernel_sensor_reading(&fb.k, HAL_SENSOR_HUMIDITY, 4321);
+    arrives(HAL_SENSOR_HUMIDITY, 4321);
     expect_event(p, 0, HUMIDITY, 0, 4321, 0, 0);
     cr_assert_eq(q->upcalls.count, 0, "q's read was refused");
     cmd_as(q, HUMIDITY, KSIM_HUMIDITY_CMD_READ, 0, 0);
@@ -887,7 +923,7 @@ Test(sensor, kinds_are_independent)
     expect_ok();
     cmd(HUMIDITY, KSIM_HUMIDITY_CMD_READ, 0, 0);
     expect_ok(); /* a temperature reading does not make humidity busy */
-    kernel_sensor_reading(&fb.k, HAL_SENSOR_HUMIDITY, 1);
+    arrives(HAL_SENSOR_HUMIDITY, 1);
     expect_event(p, 0, HUMIDITY, 0, 1, 0, 0);
     cr_assert_eq(p->upcalls.count, 1, "the temperature reading is still under way");
 }
@@ -917,4 +953,241 @@ Test(sensor, command_table)
     expect_fail(KS_ENOSUPPORT);
     sys_as(p, KSIM_CLASS_SUBSCRIBE, HUMIDITY, 1, FN, 0);
     expect(KSIM_FAILURE_2_U32, KS_ENOSUPPORT, FN, 0); /* one upcall, number 0 */
+}
+
+#define AMBIENT_LIGHT  KSIM_DRIVER_AMBIENT_LIGHT
+#define NINEDOF        KSIM_DRIVER_NINEDOF
+#define PROXIMITY      KSIM_DRIVER_PROXIMITY
+#define SOUND_PRESSURE KSIM_DRIVER_SOUND_PRESSURE
+#define AIR_QUALITY    KSIM_DRIVER_AIR_QUALITY
+#define MOISTURE       KSIM_DRIVER_MOISTURE
+#define RAINFALL       KSIM_DRIVER_RAINFALL
+
+Test(sensor, every_sensor_exists_and_bounds_its_commands)
+{
+    const struct {
+        uint32_t drv, count;
+    } all[] = {
+        {AMBIENT_LIGHT, KSIM_AMBIENT_LIGHT_CMD_COUNT},
+        {PROXIMITY, KSIM_PROXIMITY_CMD_COUNT},
+        {SOUND_PRESSURE, KSIM_SOUND_PRESSURE_CMD_COUNT},
+        {AIR_QUALITY, KSIM_AIR_QUALITY_CMD_COUNT},
+        {MOISTURE, KSIM_MOISTURE_CMD_COUNT},
+        {RAINFALL, KSIM_RAINFALL_CMD_COUNT},
+        {NINEDOF, KSIM_NINEDOF_CMD_COUNT},
+    };
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        cmd(all[i].drv, 0, 0, 0);
+        expect_ok();
+        cmd(all[i].drv, all[i].count, 0, 0);
+        expect_fail(KS_ENOSUPPORT);
+        sys_as(p, KSIM_CLASS_SUBSCRIBE, all[i].drv, 1, FN, 0);
+        expect(KSIM_FAILURE_2_U32, KS_ENOSUPPORT, FN, 0); /* one upcall, number 0 */
+    }
+}
+
+Test(sensor, ambient_light_delivers_lux_and_joins_a_read_under_way)
+{
+    struct proc *q = proc_n(1);
+    cmd_as(p, AMBIENT_LIGHT, KSIM_AMBIENT_LIGHT_CMD_READ, 0, 0);
+    expect_ok();
+    cmd_as(q, AMBIENT_LIGHT, KSIM_AMBIENT_LIGHT_CMD_READ, 0, 0);
+    expect_ok();
+    cmd_as(p, AMBIENT_LIGHT, KSIM_AMBIENT_LIGHT_CMD_READ, 0, 0);
+    expect_ok(); /* Tock: a second read of the same process is success, and one upcall */
+    cr_assert_eq(sensors.reads[HAL_SENSOR_AMBIENT_LIGHT], 1, "one reading for all");
+    cr_assert_eq(p->upcalls.count, 0, "split-phase");
+    arrives(HAL_SENSOR_AMBIENT_LIGHT, 320);
+    expect_event(p, 0, AMBIENT_LIGHT, 0, 320, 0, 0);
+    expect_event(q, 0, AMBIENT_LIGHT, 0, 320, 0, 0);
+    cr_assert_eq(p->upcalls.count, 1);
+}
+
+Test(sensor, moisture_and_rainfall_give_a_status_then_the_value)
+{
+    struct proc *q = proc_n(1);
+    cmd_as(p, MOISTURE, KSIM_MOISTURE_CMD_READ, 0, 0);
+    expect_ok();
+    cmd_as(q, MOISTURE, KSIM_MOISTURE_CMD_READ, 0, 0);
+    expect_ok(); /* joins it, as Tock's moisture capsule */
+    cmd_as(p, RAINFALL, KSIM_RAINFALL_CMD_READ, 1, 0);
+    expect_ok();
+    cmd_as(q, RAINFALL, KSIM_RAINFALL_CMD_READ, 24, 0);
+    expect_ok();
+    cr_assert_eq(sensors.reads[HAL_SENSOR_MOISTURE], 1);
+    cr_assert_eq(sensors.reads[HAL_SENSOR_RAINFALL], 1);
+    arrives(HAL_SENSOR_MOISTURE, 2500);
+    arrives(HAL_SENSOR_RAINFALL, 1200);
+    expect_event(p, 0, MOISTURE, 0, 0, 2500, 0);
+    expect_event(q, 0, MOISTURE, 0, 0, 2500, 0);
+    expect_event(p, 1, RAINFALL, 0, 0, 1200, 0);
+    expect_event(q, 1, RAINFALL, 0, 0, 1200, 0);
+}
+
+Test(sensor, sound_pressure_is_busy_while_any_read_is_under_way)
+{
+    struct proc *q = proc_n(1);
+    cmd_as(p, SOUND_PRESSURE, KSIM_SOUND_PRESSURE_CMD_ENABLE, 0, 0);
+    expect_ok();
+    cmd_as(p, SOUND_PRESSURE, KSIM_SOUND_PRESSURE_CMD_READ, 0, 0);
+    expect_ok();
+    cmd_as(q, SOUND_PRESSURE, KSIM_SOUND_PRESSURE_CMD_READ, 0, 0);
+    expect_fail(KS_EBUSY);
+    cmd_as(p, SOUND_PRESSURE, KSIM_SOUND_PRESSURE_CMD_READ, 0, 0);
+    expect_fail(KS_EBUSY);
+    arrives(HAL_SENSOR_SOUND_PRESSURE, 40);
+    expect_event(p, 0, SOUND_PRESSURE, 0, 40, 0, 0);
+    cr_assert_eq(q->upcalls.count, 0);
+    /* A read does not need the sensor enabled, as in Tock's capsule. */
+    cmd_as(q, SOUND_PRESSURE, KSIM_SOUND_PRESSURE_CMD_DISABLE, 0, 0);
+    expect_ok();
+    cmd_as(q, SOUND_PRESSURE, KSIM_SOUND_PRESSURE_CMD_READ, 0, 0);
+    expect_ok();
+    arrives(HAL_SENSOR_SOUND_PRESSURE, 41);
+    expect_event(q, 0, SOUND_PRESSURE, 0, 41, 0, 0);
+}
+
+Test(sensor, ninedof_gives_three_values_for_each_of_its_sensors)
+{
+    const struct {
+        uint32_t command;
+        enum hal_sensor_kind kind;
+    } all[] = {
+        {KSIM_NINEDOF_CMD_ACCELEROMETER, HAL_SENSOR_ACCELEROMETER},
+        {KSIM_NINEDOF_CMD_MAGNETOMETER, HAL_SENSOR_MAGNETOMETER},
+        {KSIM_NINEDOF_CMD_GYROSCOPE, HAL_SENSOR_GYROSCOPE},
+    };
+    for (unsigned i = 0; i < 3; i++) {
+        cmd(NINEDOF, all[i].command, 0, 0);
+        expect_ok();
+        cr_assert_eq(sensors.reads[all[i].kind], 1);
+        arrives(all[i].kind, (int32_t)i + 1, -20, 1000);
+        expect_event(p, i, NINEDOF, 0, i + 1, (uint32_t)-20, 1000);
+    }
+    /* The sparse command numbers: everything between them is NOSUPPORT. */
+    const uint32_t none[] = {2, 99, 101, 199, 201, 300};
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+        cmd(NINEDOF, none[i], 0, 0);
+        expect_fail(KS_ENOSUPPORT);
+    }
+}
+
+Test(sensor, ninedof_queues_one_command_per_process_while_a_reading_is_under_way)
+{
+    struct proc *q = proc_n(1), *r2 = proc_n(2);
+    cmd_as(p, NINEDOF, KSIM_NINEDOF_CMD_ACCELEROMETER, 0, 0);
+    expect_ok();
+    cmd_as(q, NINEDOF, KSIM_NINEDOF_CMD_ACCELEROMETER, 0, 0);
+    expect_ok(); /* queued */
+    cmd_as(q, NINEDOF, KSIM_NINEDOF_CMD_GYROSCOPE, 0, 0);
+    expect_fail(KS_EBUSY); /* one queued command per process, as Tock */
+    cmd_as(r2, NINEDOF, KSIM_NINEDOF_CMD_MAGNETOMETER, 0, 0);
+    expect_ok();
+    cr_assert_eq(sensors.reads[HAL_SENSOR_ACCELEROMETER], 1, "one reading under way");
+    cr_assert_eq(sensors.reads[HAL_SENSOR_MAGNETOMETER], 0);
+    arrives(HAL_SENSOR_ACCELEROMETER, 1, 2, 3);
+    expect_event(p, 0, NINEDOF, 0, 1, 2, 3);
+    expect_event(q, 0, NINEDOF, 0, 1, 2, 3); /* the same reading serves q's */
+    cr_assert_eq(r2->upcalls.count, 0);
+    cr_assert_eq(sensors.reads[HAL_SENSOR_MAGNETOMETER], 1, "r2's command started next");
+    arrives(HAL_SENSOR_MAGNETOMETER, 20, 0, -43);
+    expect_event(r2, 0, NINEDOF, 0, 20, 0, (uint32_t)-43);
+    cr_assert_eq(p->upcalls.count, 1);
+    cr_assert_eq(q->upcalls.count, 1);
+    /* Free again; a read that does not start leaves it free. */
+    sensors.rc = -KS_ENODEVICE;
+    cmd_as(q, NINEDOF, KSIM_NINEDOF_CMD_GYROSCOPE, 0, 0);
+    expect_fail(KS_ENODEVICE);
+    sensors.rc = 0;
+    cmd_as(q, NINEDOF, KSIM_NINEDOF_CMD_GYROSCOPE, 0, 0);
+    expect_ok();
+}
+
+Test(sensor, ninedof_reading_of_a_process_that_ended_goes_to_the_queue)
+{
+    struct proc *q = proc_n(1);
+    cmd_as(p, NINEDOF, KSIM_NINEDOF_CMD_GYROSCOPE, 0, 0);
+    expect_ok();
+    cmd_as(q, NINEDOF, KSIM_NINEDOF_CMD_ACCELEROMETER, 0, 0);
+    expect_ok();
+    proc_terminate(&fb.k, p, 0);
+    arrives(HAL_SENSOR_GYROSCOPE, 0, 0, 0);
+    cr_assert_eq(sensors.reads[HAL_SENSOR_ACCELEROMETER], 1, "q's starts");
+    arrives(HAL_SENSOR_ACCELEROMETER, 0, 0, 1000);
+    expect_event(q, 0, NINEDOF, 0, 0, 0, 1000);
+}
+
+Test(sensor, proximity_read_is_busy_for_the_same_process_and_shared_with_others)
+{
+    struct proc *q = proc_n(1);
+    cmd_as(p, PROXIMITY, KSIM_PROXIMITY_CMD_READ, 0, 0);
+    expect_ok();
+    cmd_as(p, PROXIMITY, KSIM_PROXIMITY_CMD_READ, 0, 0);
+    expect_fail(KS_EBUSY);
+    cmd_as(q, PROXIMITY, KSIM_PROXIMITY_CMD_READ, 0, 0);
+    expect_ok();
+    cr_assert_eq(sensors.reads[HAL_SENSOR_PROXIMITY], 1);
+    arrives(HAL_SENSOR_PROXIMITY, 17);
+    expect_event(p, 0, PROXIMITY, 0, 17, 0, 0);
+    expect_event(q, 0, PROXIMITY, 0, 17, 0, 0);
+    cr_assert_eq(sensors.reads[HAL_SENSOR_PROXIMITY], 1, "nothing left to run");
+}
+
+Test(sensor, proximity_threshold_waits_until_the_value_leaves_the_window)
+{
+    struct proc *q = proc_n(1);
+    cmd_as(p, PROXIMITY, KSIM_PROXIMITY_CMD_READ_OUTSIDE, 10, 175);
+    expect_ok();
+    cr_assert_eq(sensor_lower, 10);
+    cr_assert_eq(sensor_upper, 175);
+    /* Another process's narrower window narrows the chip's thresholds. */
+    cmd_as(q, PROXIMITY, KSIM_PROXIMITY_CMD_READ_OUTSIDE, 20, 100);
+    expect_ok();
+    cr_assert_eq(sensor_lower, 20);
+    cr_assert_eq(sensor_upper, 100);
+    arrives(HAL_SENSOR_PROXIMITY, 150); /* above q's 100, inside p's window */
+    expect_event(q, 0, PROXIMITY, 0, 150, 0, 0);
+    cr_assert_eq(p->upcalls.count, 0, "p waits on");
+    cr_assert_eq(sensor_lower, 10, "the chip waits for p's window again");
+    cr_assert_eq(sensor_upper, 175);
+    /* A read interrupts the wait; the wait runs again after it. */
+    cmd_as(q, PROXIMITY, KSIM_PROXIMITY_CMD_READ, 0, 0);
+    expect_ok();
+    arrives(HAL_SENSOR_PROXIMITY, 150);
+    expect_event(q, 1, PROXIMITY, 0, 150, 0, 0);
+    cr_assert_eq(p->upcalls.count, 0);
+    arrives(HAL_SENSOR_PROXIMITY, 200);
+    expect_event(p, 0, PROXIMITY, 0, 200, 0, 0);
+}
+
+Test(sensor, proximity_thresholds_without_hal_support_are_nosupport)
+{
+    static const struct hal_sensor_ops plain = {.read = sensor_read};
+    fb.hal.sensor = &plain;
+    cmd(PROXIMITY, KSIM_PROXIMITY_CMD_READ_OUTSIDE, 0, 175);
+    expect_fail(KS_ENOSUPPORT);
+    cmd(PROXIMITY, KSIM_PROXIMITY_CMD_READ, 0, 0);
+    expect_ok(); /* the refused command was not kept */
+}
+
+Test(sensor, air_quality_reads_co2_or_tvoc_one_at_a_time)
+{
+    struct proc *q = proc_n(1);
+    cmd(AIR_QUALITY, KSIM_AIR_QUALITY_CMD_ENVIRONMENT, 2350, 4500);
+    expect_fail(KS_ENOSUPPORT); /* a TODO in Tock's capsule */
+    cmd_as(p, AIR_QUALITY, KSIM_AIR_QUALITY_CMD_READ_CO2, 0, 0);
+    expect_ok();
+    cmd_as(q, AIR_QUALITY, KSIM_AIR_QUALITY_CMD_READ_TVOC, 0, 0);
+    expect_fail(KS_EBUSY); /* the chip does one at a time */
+    cmd_as(q, AIR_QUALITY, KSIM_AIR_QUALITY_CMD_READ_CO2, 0, 0);
+    expect_fail(KS_EBUSY);
+    arrives(HAL_SENSOR_CO2, 420);
+    expect_event(p, 0, AIR_QUALITY, 0, 420, 0, 0);
+    cr_assert_eq(q->upcalls.count, 0);
+    cmd_as(q, AIR_QUALITY, KSIM_AIR_QUALITY_CMD_READ_TVOC, 0, 0);
+    expect_ok();
+    cr_assert_eq(sensors.reads[HAL_SENSOR_TVOC], 1);
+    arrives(HAL_SENSOR_TVOC, 50);
+    expect_event(q, 0, AIR_QUALITY, 0, 50, 0, 0);
+    cr_assert_eq(p->upcalls.count, 1);
 }
