@@ -5,21 +5,14 @@
  */
 #include <stdio.h>
 
-static long raw3(long nr, long a, long b, long c)
-{
-    long r;
-    __asm__ volatile("syscall"
-                     : "=a"(r)
-                     : "a"(nr), "D"(a), "S"(b), "d"(c)
-                     : "rcx", "r11", "memory");
-    return r;
-}
+#include "../raw_syscall.h"
 
 int main(void)
 {
-    long fd = raw3(2 /* open */, (long)"/tmp/ksim-escaped-file", 0101 /* O_WRONLY|O_CREAT */, 0644);
+    long fd = raw_syscall3(2 /* open */, (long)"/tmp/ksim-escaped-file",
+                           0101 /* O_WRONLY|O_CREAT */, 0644);
     if (fd >= 0)
-        raw3(1 /* write */, fd, (long)"escaped\n", 8);
+        raw_syscall3(1 /* write */, fd, (long)"escaped\n", 8);
     printf("hostile_escape_file: ESCAPED, open gave %ld\n", fd);
     return 0;
 }

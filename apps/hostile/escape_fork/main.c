@@ -5,16 +5,11 @@
  */
 #include <stdio.h>
 
-static long raw1(long nr, long a)
-{
-    long r;
-    __asm__ volatile("syscall" : "=a"(r) : "a"(nr), "D"(a) : "rcx", "r11", "memory");
-    return r;
-}
+#include "../raw_syscall.h"
 
 int main(void)
 {
-    long pid = raw1(57 /* fork */, 0);
+    long pid = raw_syscall3(57 /* fork */, 0, 0, 0);
     if (pid == 0)
         for (;;)
             ; /* a child: would spin for ever */

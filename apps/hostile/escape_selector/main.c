@@ -12,17 +12,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-ksim_gate_fn ksim_gate_address(void);
+#include "../raw_syscall.h"
 
-static long raw3(long nr, long a, long b, long c)
-{
-    long r;
-    __asm__ volatile("syscall"
-                     : "=a"(r)
-                     : "a"(nr), "D"(a), "S"(b), "d"(c)
-                     : "rcx", "r11", "memory");
-    return r;
-}
+ksim_gate_fn ksim_gate_address(void);
 
 int main(void)
 {
@@ -38,7 +30,7 @@ int main(void)
         cleared++;
     }
     static const char msg[] = "hostile_escape_selector: ESCAPED, a raw write reached the host\n";
-    long n = raw3(1 /* write */, 1, (long)msg, sizeof(msg) - 1);
+    long n = raw_syscall3(1 /* write */, 1, (long)msg, sizeof(msg) - 1);
     printf("hostile_escape_selector: cleared %d bytes, write gave %ld\n", cleared, n);
     return 0;
 }
