@@ -74,14 +74,26 @@ void kernel_emit_event(struct kernel *k, const struct kernel_event *ev)
 
 void kernel_emit(struct kernel *k, enum kernel_event_kind kind, const struct proc *p)
 {
-    struct kernel_event ev = {kind, p, 0, NULL, NULL, NULL, NULL};
+    struct kernel_event ev = {kind, p, 0, NULL, NULL, NULL, NULL, 0};
+    kernel_emit_event(k, &ev);
+}
+
+void kernel_note_missing_driver(struct kernel *k, struct proc *p, uint32_t driver)
+{
+    for (unsigned i = 0; i < p->nmissing_drivers; i++)
+        if (p->missing_drivers[i] == driver)
+            return; /* told already */
+    if (p->nmissing_drivers >= PROC_MISSING_DRIVERS_MAX)
+        return; /* enough said */
+    p->missing_drivers[p->nmissing_drivers++] = driver;
+    struct kernel_event ev = {KEV_NO_DRIVER, p, 0, NULL, NULL, NULL, NULL, driver};
     kernel_emit_event(k, &ev);
 }
 
 void kernel_trace_upcall(struct kernel *k, const struct proc *p, const struct upcall_event *u)
 {
     if (k->trace_syscalls) {
-        struct kernel_event ev = {KEV_UPCALL, p, 0, NULL, NULL, u, NULL};
+        struct kernel_event ev = {KEV_UPCALL, p, 0, NULL, NULL, u, NULL, 0};
         kernel_emit_event(k, &ev);
     }
 }
@@ -158,6 +170,7 @@ int kernel_load_app(struct kernel *k, const struct kernel_app *app, const struct
     p->nflash_regions = app->nflash_regions;
     klib_copy(p->flash_regions, app->flash_regions, sizeof(p->flash_regions));
     p->restarts = p->faults = p->evictions = 0;
+    p->nmissing_drivers = 0; /* a new app in this slot */
     p->syscalls = 0;
     klib_strlcpy(p->name, app->name, sizeof(p->name));
     if (placement_for_new(k, p, &block) != 0) {
@@ -239,7 +252,7 @@ static bool on_syscall(struct kernel *k, struct proc *p, struct hal_stop *stop)
     enum syscall_next next = syscall_handle(k, p, stop->syscall_class, stop->regs);
     if (k->trace_syscalls) {
         bool returned = next == SYSCALL_RETURN || next == SYSCALL_UPCALL;
-        struct kernel_event ev = {KEV_SYSCALL, p, stop->syscall_class, in, NULL, NULL, NULL};
+        struct kernel_event ev = {KEV_SYSCALL, p, stop->syscall_class, in, NULL, NULL, NULL, 0};
         ev.out = returned ? stop->regs : NULL;
         kernel_emit_event(k, &ev);
     }

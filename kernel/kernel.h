@@ -68,6 +68,7 @@ enum kernel_event_kind {
     KEV_EVICT,     /* stopped to make room for cause (memory pressure): RAM released */
     KEV_READMIT,   /* an evicted process has RAM again: it starts afresh (KEV_START follows) */
     KEV_UNLOAD,    /* removed: its slot is about to be free (after KEV_EXIT if it was alive) */
+    KEV_NO_DRIVER, /* the first call of this app to a driver the board lacks: driver */
 };
 
 struct kernel_event {
@@ -78,6 +79,7 @@ struct kernel_event {
     const uintptr_t *out;              /* KEV_SYSCALL: r0..r3 returned (NULL: none yet) */
     const struct upcall_event *upcall; /* KEV_UPCALL */
     const struct proc *cause;          /* KEV_EVICT: the process it made room for */
+    uint32_t driver;                   /* KEV_NO_DRIVER */
 };
 
 /* Console state shared by every process (one UART). */
@@ -197,6 +199,9 @@ struct proc *kernel_proc_by_id(struct kernel *k, int slot, uint32_t id);
 /* Reports an event to the embedder. */
 void kernel_emit(struct kernel *k, enum kernel_event_kind kind, const struct proc *p);
 void kernel_emit_event(struct kernel *k, const struct kernel_event *ev);
+/* A call of p's reached a driver the board lacks (NODEVICE): KEV_NO_DRIVER
+ * the first time for each app and driver, so a fake result is never silent. */
+void kernel_note_missing_driver(struct kernel *k, struct proc *p, uint32_t driver);
 /* Tracing only: an upcall about to run, or WaitFor about to return its arguments. */
 void kernel_trace_upcall(struct kernel *k, const struct proc *p, const struct upcall_event *u);
 

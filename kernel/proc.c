@@ -140,7 +140,7 @@ void proc_fault(struct kernel *k, struct proc *p, const struct hal_fault *fault)
 
 void proc_evict(struct kernel *k, struct proc *p, const struct proc *cause)
 {
-    struct kernel_event ev = {KEV_EVICT, p, 0, NULL, NULL, NULL, cause};
+    struct kernel_event ev = {KEV_EVICT, p, 0, NULL, NULL, NULL, cause, 0};
     p->evictions++;
     stop_running(k, p, PROC_EVICTED);
     kernel_emit_event(k, &ev);

@@ -27,6 +27,8 @@ enum proc_state {
     PROC_EVICTED,     /* stopped for a new process's RAM; restarts when RAM frees */
 };
 
+#define PROC_MISSING_DRIVERS_MAX 16
+
 /* A writeable flash region (TBF element 2), in board addresses. */
 struct proc_flash_region {
     uintptr_t start;
@@ -51,6 +53,9 @@ struct proc {
 
     uintptr_t allow_hwm; /* highest end of a buffer allowed in [data_start, brk) */
     uint32_t waitfor_driver, waitfor_number;
+    /* Drivers it called that the board lacks, each told once (kept over restarts: per app). */
+    uint32_t missing_drivers[PROC_MISSING_DRIVERS_MAX];
+    unsigned nmissing_drivers;
     struct upcall_queue upcalls;
 
     /* Grant region: per-driver kernel state, allocated downward from the top. */

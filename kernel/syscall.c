@@ -203,6 +203,13 @@ static bool in_image(const struct proc *p, uintptr_t addr)
     return addr >= p->block.image_start && addr < p->block.image_end;
 }
 
+/* Subscribe and allow to a driver the board lacks: NODEVICE, told once (kernel.c). */
+static enum syscall_next no_device(struct sys_ctx *c, uint32_t driver)
+{
+    kernel_note_missing_driver(c->k, c->p, driver);
+    return refuse(c, KS_ENODEVICE);
+}
+
 static enum syscall_next sys_subscribe(struct sys_ctx *c)
 {
     const struct syscall_driver *drv = &c->call->subscribe.drv;
@@ -213,7 +220,7 @@ static enum syscall_next sys_subscribe(struct sys_ctx *c)
     if (upcall.fn != 0 && !in_image(c->p, upcall.fn))
         return refuse(c, KS_EINVAL);
     if (!drv->d)
-        return refuse(c, KS_ENODEVICE);
+        return no_device(c, drv->num);
     if (num >= drv->d->upcalls)
         return refuse(c, KS_ENOSUPPORT);
     if (grant_subscribe(c->k, c->p, drv->idx, (uint32_t)num, upcall, &prev) != 0)
@@ -230,7 +237,7 @@ static enum syscall_next sys_allow(struct sys_ctx *c)
     struct grant_allow buf = {c->call->allow.addr, c->call->allow.len}, prev;
 
     if (!drv->d)
-        return refuse(c, KS_ENODEVICE);
+        return no_device(c, drv->num);
     /* Only a Read-Only Allow may share the image; a Userspace-Readable one is writable. */
     if (!umem_allowed(c->p, buf.addr, buf.len, kind == GRANT_ALLOW_RO ? UMEM_RO : UMEM_RW))
         return refuse(c, KS_EINVAL);
@@ -246,8 +253,10 @@ static enum syscall_next sys_command(struct sys_ctx *c)
     const struct driver *d = c->call->command.drv.d;
     uintptr_t num = c->call->command.number;
 
-    if (!d)
+    if (!d) {
+        kernel_note_missing_driver(c->k, c->p, c->call->command.drv.num);
         return give(c, ret_failure(KS_ENODEVICE));
+    }
     /* The table bounds every driver's commands (a number over 32 bits too). */
     uintptr_t pos = num; /* the command's place in the table */
     if (d->command_numbers) {

@@ -7,6 +7,8 @@
 #define _GNU_SOURCE
 #include "run/runner.h"
 
+#include "run/driver_names.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +90,12 @@ static void on_kernel_event(void *ctx, const struct kernel_event *ev)
                     ev->p->restarts + 1 == 10 ? "; from now on only every power of ten is told"
                                               : "");
         break;
+    case KEV_NO_DRIVER: {
+        const char *name = sim_driver_name(ev->driver);
+        fprintf(stderr, "ksim: app '%s' used driver 0x%x (%s), which this board does not have\n",
+                ev->p->name, (unsigned)ev->driver, name ? name : "not one of Tock's");
+        break;
+    }
     case KEV_PANIC:
         fprintf(stderr, "ksim: kernel panic: fault policy 'panic' after process '%s' faulted\n",
                 ev->p->name);

@@ -381,3 +381,20 @@ Test(run, dotted_package_names_are_kept)
     rmdir(dir);
     free(b);
 }
+
+/* Issue 14: a driver the board lacks answers NODEVICE, and ksim says so once per app and driver. */
+Test(run, a_missing_driver_is_told_once_per_driver)
+{
+    struct ksim_result r =
+        run_ksim((const char *const[]){"run", app_path("missing_driver"), NULL}, NULL);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert(strstr(r.out, "missing_driver: 11 11 11 11") != NULL, "NODEVICE each time: %s",
+              r.out);
+    const char *line = "ksim: app 'missing_driver' used driver 0x90007 (date-time), which this "
+                       "board does not have\n";
+    const char *first = strstr(r.err, line);
+    cr_assert(first != NULL, "stderr: %s", r.err);
+    cr_assert(strstr(first + 1, line) == NULL, "told twice: %s", r.err);
+    cr_assert(strstr(r.err, "used driver 0x5 (ADC)") != NULL, "stderr: %s", r.err);
+    ksim_result_free(&r);
+}
