@@ -24,17 +24,6 @@ void fz_fail(const char *fmt, ...)
     abort();
 }
 
-uint16_t fz_host_machine(void)
-{
-#if defined(__x86_64__)
-    return LOADER_EM_X86_64;
-#elif defined(__aarch64__)
-    return LOADER_EM_AARCH64;
-#else
-    return LOADER_EM_RISCV;
-#endif
-}
-
 #ifndef PR_SET_SYSCALL_USER_DISPATCH
 #define PR_SET_SYSCALL_USER_DISPATCH 59
 #define PR_SYS_DISPATCH_OFF          0

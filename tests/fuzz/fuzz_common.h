@@ -52,9 +52,6 @@ _Noreturn void fz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)
             fz_fail(__VA_ARGS__);                                                                  \
     } while (0)
 
-/* The ELF machine of this host (apps are built for it). */
-uint16_t fz_host_machine(void);
-
 /*
  * hal_stub_create, then puts back the signal handlers and alternate stack
  * that were there before: no app code runs in a fuzz process, so a SIGSEGV is

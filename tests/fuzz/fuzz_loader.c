@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "board/board.h"
+#include "board/board_config.h"
 #include "err.h"
 #include "fuzz_common.h"
 #include "kernel.h"
@@ -67,7 +68,7 @@ static void setup(void)
         .grant_size = b->process.grant_size,
         .upcall_queue_len = b->process.upcall_queue_len,
         .fault_policy = KERNEL_FAULT_STOP,
-        .elf_machine = fz_host_machine(),
+        .elf_machine = sim_host_machine(),
         .kernel_reserved = (size_t)b->ram.kernel_reserved,
         .drv_alarm = true,
         .drv_console = true,
@@ -254,7 +255,7 @@ static uint16_t machine_of(const uint8_t *f, size_t size)
         if (m == LOADER_EM_X86_64 || m == LOADER_EM_AARCH64 || m == LOADER_EM_RISCV)
             return m;
     }
-    return fz_host_machine();
+    return sim_host_machine();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
