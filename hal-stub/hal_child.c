@@ -46,9 +46,7 @@ struct hal__child {
 
 static uint64_t now_ns(void)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+    return hal__clock_read_ns(CLOCK_MONOTONIC);
 }
 
 static void wake(struct child_ctl *ctl)
@@ -87,10 +85,7 @@ static bool wait_for_turn(struct hal__child *c, uint64_t budget_ns)
 
 static uint64_t cpu_ns(const struct hal__child *c)
 {
-    struct timespec t;
-    if (clock_gettime(c->cpu_clock, &t) != 0)
-        return UINT64_MAX; /* it is gone: its time is up */
-    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+    return hal__clock_read_ns(c->cpu_clock); /* UINT64_MAX when it is gone: its time is up */
 }
 
 /*

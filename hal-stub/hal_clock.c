@@ -10,11 +10,17 @@
 
 #define NS_PER_S 1000000000ull
 
-static uint64_t mono_ns(void)
+uint64_t hal__clock_read_ns(clockid_t id)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    if (clock_gettime(id, &ts) != 0)
+        return UINT64_MAX;
     return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t mono_ns(void)
+{
+    return hal__clock_read_ns(CLOCK_MONOTONIC);
 }
 
 static uint64_t ns_to_ticks(uint64_t ns, uint32_t hz)

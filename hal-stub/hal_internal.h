@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h> /* clockid_t */
 
 #include "hal_mpu_model.h"
 #include "hal_stub.h"
@@ -108,6 +109,10 @@ void hal__free_context(void *sp);
 /* b's accessible ranges, page-rounded: stack RW, image RX, data to the break RW, flash R. */
 void hal__mpu_ranges(const struct hal_stub *s, const struct hal_block *b, uintptr_t lo[4],
                      uintptr_t hi[4]);
+
+/* Nanoseconds on a host clock (monotonic, or a process's CPU time); UINT64_MAX
+ * when the clock cannot be read (a process that is gone). */
+uint64_t hal__clock_read_ns(clockid_t id);
 
 /* The fault a signal in app code is (hal_fault.c): SIGILL illegal, SIGFPE arithmetic... */
 enum hal_fault_kind hal__fault_kind_of(int signo);
