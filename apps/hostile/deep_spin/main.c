@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../raw_syscall.h"
+
 void ksim_syscall(uint32_t syscall_class, uintptr_t regs[4]);
 
 /* Memop 2: the lowest address of process RAM, where the stack ends. */
@@ -31,13 +33,6 @@ static uint32_t alarm_command(uint32_t command)
     return (uint32_t)regs[1];
 }
 
-static long host_getpid(void)
-{
-    long r;
-    __asm__ volatile("syscall" : "=a"(r) : "a"(39L) : "rcx", "r11", "memory");
-    return r;
-}
-
 /* Uses all but 1 KiB of the stack (12 KiB of a 16 KiB one), then spins. */
 static long __attribute__((noinline)) deep(void)
 {
@@ -51,7 +46,7 @@ static long __attribute__((noinline)) deep(void)
     for (int stretch = 0; stretch < 500 && alarm_command(2) - start < hz; stretch++)
         for (volatile unsigned long i = 0; i < 60000000UL; i++)
             ;
-    return host_getpid() + pad[0];
+    return raw_syscall3(39 /* getpid */, 0, 0, 0) + pad[0];
 }
 
 int main(void)
