@@ -248,7 +248,7 @@ static void read_fault(const struct child_ctl *ctl, struct hal_stop *stop)
         stop->fault.gpr[i] = (uintptr_t)f.gpr[i];
     stop->fault.ngpr = 16;
     if (f.signo == SIGSYS) {
-        stop->fault.pc = (uintptr_t)f.call_addr;
+        stop->fault.pc = (uintptr_t)f.addr; /* si_call_addr */
         stop->fault.syscall_class = (uint32_t)f.syscall_nr;
     } else if (f.signo == SIGSEGV || f.signo == SIGBUS) {
         stop->fault.addr = (uintptr_t)f.addr;

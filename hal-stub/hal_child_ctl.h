@@ -51,8 +51,8 @@ struct child_map {
 struct child_fault {
     int32_t signo, code;
     uint64_t addr, pc, sp, err;
-    uint64_t gpr[16]; /* rax rbx rcx rdx rsi rdi rbp r8-r15 rflags, as hal_fault */
-    uint64_t syscall_nr, call_addr;
+    uint64_t gpr[16];    /* rax rbx rcx rdx rsi rdi rbp r8-r15 rflags, as hal_fault */
+    uint64_t syscall_nr; /* SIGSYS: the host system call (addr is where it was made) */
 };
 
 struct child_ctl {

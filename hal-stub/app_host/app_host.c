@@ -278,7 +278,6 @@ static void on_fault(int signo, void *info, void *ucv)
     f->err = g[G_ERR];
     for (int i = 0; i < 16; i++)
         f->gpr[i] = g[order[i]];
-    f->call_addr = *(const uint64_t *)(si + 16);
     f->syscall_nr = (uint64_t)(uint32_t) * (const int32_t *)(si + 24);
     report_and_end(CHILD_REPORT_FAULT);
 }
